@@ -1,0 +1,1 @@
+"""中小学校党建数据看板 — school Party-building dashboard."""
