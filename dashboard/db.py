@@ -86,6 +86,12 @@ def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFra
     return con.cursor().execute(q.sql, bound).df()
 
 
+def all_county_codes(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
+    """Every county in the extract: the visible set of a user who may see all of it."""
+    rel = con.cursor().table("regions").order("sort_order, county_code").project("county_code")
+    return tuple(row[0] for row in rel.fetchall())
+
+
 def extract_version(data_dir: Path | str | None = None) -> str:
     """Changes whenever any table file is replaced: the cache key for new data."""
     data_dir = Path(data_dir or config.data_dir())
@@ -99,3 +105,12 @@ def extract_version(data_dir: Path | str | None = None) -> str:
 
 def is_demo(data_dir: Path | str | None = None) -> bool:
     return (Path(data_dir or config.data_dir()) / config.DEMO_MARKER).exists()
+
+
+def runner(con: duckdb.DuckDBPyConnection):
+    """A query getter for code outside Streamlit: runner(con)(name, scope, **extra)."""
+    def get(name: str, scope=None, **extra) -> pd.DataFrame:
+        params = dict(scope.params()) if scope is not None else {}
+        params.update(extra)
+        return run_query(con, name, **params)
+    return get
