@@ -1,0 +1,680 @@
+"""Check an extract against the data contract (DESIGN.md §4) and the organisation rules (domain.md).
+
+`check_tables` runs every rule on in-memory tables (the importers call it on what they read from
+spreadsheets); `check_dir` first checks the Parquet files themselves, then runs the same rules.
+Errors break the contract or an identity the dashboard's figures rely on; warnings are the
+rule-of-thumb findings a bureau wants to look at but that real data may legitimately show.
+
+Everything is vectorised: a national extract has millions of school-year rows, so Python only
+touches the rows that are reported, to format their messages.
+"""
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from dashboard import config, contract
+from dashboard.contract import DATE, INT, STRING
+
+ERROR, WARNING = "error", "warning"
+_SEVERITY_LABEL = {ERROR: "错误", WARNING: "警告"}
+_TYPE_LABEL = {STRING: "文本", INT: "整数", DATE: "日期"}
+_NULL = "(空)"
+# Printed findings per rule; the rest are counted, so a systematically broken extract stays readable.
+DEFAULT_PRINT_LIMIT = 50
+
+# Rule-of-thumb thresholds from the organisation regulations (domain.md).
+BRANCH_MAX_MEMBERS = 50
+GENERAL_BRANCH_MIN_MEMBERS = 50
+COMMITTEE_MIN_MEMBERS = 100
+TERM_YEARS = {"党支部": 3, "党总支": 3, "党委": 5}
+MAX_TERM_YEARS = 5
+JOINT_MAX_SCHOOLS = 5
+OWN_ORG_MIN_FULL_MEMBERS = 3
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str   # "error" or "warning"
+    table: str      # contract table name
+    key: str        # the row's key in Chinese-labelled form, or "" for a table-level finding
+    column: str     # contract column name, or ""
+    message: str    # Chinese
+    row: int | None = None  # 0-based row position in the table when known
+
+    def __str__(self) -> str:
+        spec = contract.TABLES.get(self.table)
+        where = f"{spec.label}({self.table}.parquet)" if spec else self.table
+        if self.key:
+            where += f" [{self.key}]"
+        if self.column:
+            col = spec.column_map.get(self.column) if spec else None
+            where += f" {col.label}({self.column})" if col else f" {self.column}"
+        return f"{_SEVERITY_LABEL.get(self.severity, self.severity)} {where}:{self.message}"
+
+
+def check_tables(tables: dict[str, pd.DataFrame]) -> list[Finding]:
+    """Every rule on in-memory tables; values are coerced to the contract's types where possible."""
+    return _flatten(_check_tables_by_rule(tables))
+
+
+def check_dir(data_dir) -> list[Finding]:
+    """The Parquet files in data_dir (present, readable, columns and types), then every rule."""
+    return _flatten(_check_dir_by_rule(data_dir))
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("data_dir", nargs="?", default=None,
+                        help="数据目录(默认为看板打开的数据目录)")
+    parser.add_argument("--limit", type=int, default=DEFAULT_PRINT_LIMIT,
+                        help=f"每条规则最多显示的问题数(默认 {DEFAULT_PRINT_LIMIT};0 表示全部显示)")
+
+
+def run(args) -> int:
+    data_dir = Path(args.data_dir) if args.data_dir else config.data_dir()
+    by_rule = _check_dir_by_rule(data_dir)
+    limit = args.limit if args.limit and args.limit > 0 else None
+    print(f"数据目录:{data_dir}")
+    counts = {ERROR: 0, WARNING: 0}
+    for severity in (ERROR, WARNING):
+        for findings in by_rule.values():
+            these = [f for f in findings if f.severity == severity]
+            counts[severity] += len(these)
+            shown = these if limit is None else these[:limit]
+            for f in shown:
+                print(f)
+            if len(these) > len(shown):
+                print(f"  ……同类{_SEVERITY_LABEL[severity]}另有 {len(these) - len(shown)} 条未显示")
+    print(f"检查完成:{counts[ERROR]} 个错误,{counts[WARNING]} 个警告")
+    return 1 if counts[ERROR] else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the files
+
+def _check_dir_by_rule(data_dir) -> dict[str, list[Finding]]:
+    data_dir = Path(data_dir)
+    file_findings: dict[str, list[Finding]] = {}
+    tables: dict[str, pd.DataFrame] = {}
+
+    unread: set[str] = set()  # tables whose file is reported already: not "missing" again
+
+    def add(rule: str, f: Finding) -> None:
+        file_findings.setdefault(rule, []).append(f)
+
+    for name, spec in contract.TABLES.items():
+        path = contract.parquet_path(data_dir, name)
+        if not path.is_file():
+            add("file.missing", Finding(ERROR, name, "", "", f"缺少文件 {path}"))
+            unread.add(name)
+            continue
+        try:
+            schema = pq.read_schema(path)
+            present = [c.name for c in spec.columns if c.name in schema.names]
+            arrow = pq.read_table(path, columns=present)
+        except Exception as exc:  # any unreadable file is reported, never raised
+            add("file.unreadable", Finding(ERROR, name, "", "", f"无法读取文件 {path}:{exc}"))
+            unread.add(name)
+            continue
+        for extra in (n for n in schema.names if n not in spec.column_map):
+            add("file.extra_column", Finding(WARNING, name, "", "", f"文件中有数据规范之外的列“{extra}”,看板将忽略它"))
+        columns = {}
+        for c in spec.columns:
+            if c.name not in present:
+                continue  # check_tables reports missing columns
+            col = arrow.column(c.name)
+            if not _arrow_type_ok(c.dtype, col.type):
+                add("file.type", Finding(ERROR, name, "", c.name,
+                                         f"列类型应为{_TYPE_LABEL[c.dtype]},实为 {col.type}"))
+                if c.dtype == STRING:
+                    # Cast so that the row checks still show, e.g., a 学校标识码 that lost its leading zero.
+                    try:
+                        col = pc.cast(col, pa.string())
+                    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                        col = pa.nulls(len(col), pa.string())
+            columns[c.name] = col
+        if columns:
+            tables[name] = pa.table(columns).to_pandas(
+                date_as_object=False,
+                types_mapper=lambda t: pd.Int64Dtype() if pa.types.is_integer(t) else None)
+        else:
+            tables[name] = pd.DataFrame(index=range(arrow.num_rows))
+    by_rule = file_findings
+    for rule, findings in _check_tables_by_rule(tables, skip_missing=unread).items():
+        by_rule.setdefault(rule, []).extend(findings)
+    return by_rule
+
+
+def _arrow_type_ok(dtype: str, t: pa.DataType) -> bool:
+    if pa.types.is_null(t):
+        return True  # an all-null column: the null check decides
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    if dtype == STRING:
+        return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
+    if dtype == INT:
+        return pa.types.is_integer(t)
+    return pa.types.is_date(t)
+
+
+# ---------------------------------------------------------------------------------------------
+# The rules
+
+def _flatten(by_rule: dict[str, list[Finding]]) -> list[Finding]:
+    return [f for findings in by_rule.values() for f in findings]
+
+
+class _View:
+    """One table: the rows as given (for display) and as typed by the contract (for the rules)."""
+
+    def __init__(self, spec: contract.Table, df: pd.DataFrame | None):
+        self.spec = spec
+        self.exists = df is not None
+        self.raw = (df if df is not None else pd.DataFrame()).reset_index(drop=True)
+        self.present = {c for c in spec.names if c in self.raw.columns}
+        self.typed = pd.DataFrame(index=self.raw.index)
+        self._num: dict[str, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def has(self, *columns: str) -> bool:
+        return all(c in self.present for c in columns)
+
+    def num(self, column: str) -> np.ndarray:
+        """An integer column as float64 with NaN for missing or invalid values, for NA-safe arithmetic."""
+        if column not in self._num:
+            self._num[column] = self.typed[column].to_numpy("float64", na_value=np.nan)
+        return self._num[column]
+
+    def keys(self, rows: np.ndarray) -> list[str]:
+        parts = []
+        for k in self.spec.key:
+            label = self.spec.label_of(k)
+            typed = self.typed[k].iloc[rows].tolist() if k in self.typed else [None] * len(rows)
+            raw = self.raw[k].iloc[rows].tolist() if k in self.raw else [None] * len(rows)
+            parts.append([f"{label}={_fmt(t if not _isna(t) else r)}" for t, r in zip(typed, raw)])
+        return [", ".join(p) for p in zip(*parts)]
+
+
+class _Checker:
+    def __init__(self, tables: dict[str, pd.DataFrame], skip_missing: set[str] = frozenset()):
+        self.found: dict[str, list[Finding]] = {}
+        self.v: dict[str, _View] = {}
+        for name, spec in contract.TABLES.items():
+            view = _View(spec, tables.get(name))
+            self.v[name] = view
+            if not view.exists and name not in skip_missing:
+                self.emit_one("table.missing", ERROR, name, "", f"缺少表 {name}({spec.label})")
+
+    # -- recording ----------------------------------------------------------------------------
+    def emit_one(self, rule: str, severity: str, table: str, column: str, message: str) -> None:
+        self.found.setdefault(rule, []).append(Finding(severity, table, "", column, message))
+
+    def emit(self, rule: str, severity: str, table: str, mask, column: str,
+             message: str | Callable[[pd.DataFrame], Sequence[str]], **extra) -> None:
+        """One finding per row where mask is true; `message` formats them from the typed rows
+        (plus any `extra` arrays aligned with the table)."""
+        mask = np.asarray(mask, dtype=bool)
+        rows = np.flatnonzero(mask)
+        if not len(rows):
+            return
+        view = self.v[table]
+        if callable(message):
+            sub = view.typed.iloc[rows].copy()
+            for name, values in extra.items():
+                sub[name] = np.asarray(values)[rows]
+            messages = list(message(sub))
+        else:
+            messages = [message] * len(rows)
+        keys = view.keys(rows)
+        self.found.setdefault(rule, []).extend(
+            Finding(severity, table, k, column, m, int(r)) for k, m, r in zip(keys, messages, rows))
+
+    # -- structure ----------------------------------------------------------------------------
+    def structure(self) -> None:
+        for name, view in self.v.items():
+            for c in view.spec.columns:
+                if c.name not in view.present:
+                    if view.exists:
+                        self.emit_one("structure.missing_column", ERROR, name, c.name,
+                                      f"缺少列 {c.name}({c.label})")
+                    view.typed[c.name] = _empty(c.dtype, len(view))
+                    continue
+                view.typed[c.name] = self._coerce(view, c)
+
+    def _coerce(self, view: _View, c: contract.Column) -> pd.Series:
+        name, raw = view.spec.name, view.raw[c.name]
+        missing = raw.isna().to_numpy()
+        if c.dtype == STRING:
+            s, bad = raw, np.zeros(len(raw), bool)
+            if not (isinstance(s.dtype, pd.StringDtype) or s.dtype == object):
+                self.emit_one("structure.type", ERROR, name, c.name, f"列类型应为文本,实为 {s.dtype}")
+                s = s.map(_fmt, na_action="ignore")
+            elif s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty"):
+                bad = np.fromiter((not isinstance(x, str) for x in s), bool, len(s)) & ~missing
+                self.emit("structure.type", ERROR, name, bad, c.name,
+                          lambda sub, col=s[bad]: [f"应为文本,实为“{_fmt(x)}”" for x in col])
+                s = s.where(~bad, None)
+            s = s.astype("str")
+            # A blank cell is how spreadsheets say "empty": treat it as missing, not as a value.
+            blank = s.str.strip().eq("").fillna(False).to_numpy(bool)
+            if not c.nullable:
+                self.emit("structure.null", ERROR, name, missing | blank, c.name, f"{c.label}不能为空")
+            ok = ~missing & ~blank & ~bad
+            if c.digits:
+                bad_digits = ok & ~s.str.fullmatch(f"[0-9]{{{c.digits}}}").fillna(False).to_numpy(bool)
+                self.emit("structure.digits", ERROR, name, bad_digits, c.name,
+                          lambda sub: [f"应为 {c.digits} 位数字,实为“{x}”({len(x)} 位)" for x in sub[c.name]])
+            if c.allowed:
+                bad_value = ok & ~s.isin(c.allowed).to_numpy(bool)
+                allowed = "、".join(c.allowed)
+                self.emit("structure.allowed", ERROR, name, bad_value, c.name,
+                          lambda sub: [f"取值“{x}”不在允许范围({allowed})内" for x in sub[c.name]])
+            return s.where(~blank, None) if blank.any() else s
+
+        if c.dtype == INT:
+            bad = np.zeros(len(raw), bool)
+            if pd.api.types.is_integer_dtype(raw):
+                typed = raw.astype("Int64")
+            else:
+                if pd.api.types.is_bool_dtype(raw):
+                    arr = np.full(len(raw), np.nan)
+                else:
+                    num = raw if pd.api.types.is_numeric_dtype(raw) else pd.to_numeric(raw, errors="coerce")
+                    arr = num.to_numpy("float64", na_value=np.nan)
+                with np.errstate(invalid="ignore"):
+                    bad = ~missing & (~np.isfinite(arr) | (np.floor(arr) != arr))
+                self.emit("structure.type", ERROR, name, bad, c.name, lambda sub, col=raw[bad]: [
+                    f"应为整数,实为“{_fmt(x)}”" for x in col])
+                typed = pd.Series(pd.array(np.where(bad, np.nan, arr), dtype="Float64"),
+                                  index=raw.index).astype("Int64")
+            if not c.nullable:
+                self.emit("structure.null", ERROR, name, missing, c.name, f"{c.label}不能为空")
+            arr = typed.to_numpy("float64", na_value=np.nan)
+            lo = c.min_value if c.min_value is not None else -np.inf
+            hi = c.max_value if c.max_value is not None else np.inf
+            with np.errstate(invalid="ignore"):
+                out = ~np.isnan(arr) & ((arr < lo) | (arr > hi))
+            if c.max_value is None:
+                text = f"不能小于 {c.min_value}"
+            else:
+                text = f"应在 {c.min_value}–{c.max_value} 之间"
+            self.emit("structure.range", ERROR, name, out, c.name,
+                      lambda sub: [f"取值 {_fmt(x)} 超出范围:{c.label}{text}" for x in sub[c.name]])
+            return typed
+
+        # DATE
+        if pd.api.types.is_datetime64_any_dtype(raw):
+            d = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) is not None else raw
+            bad = np.zeros(len(raw), bool)
+        else:
+            kind = pd.api.types.infer_dtype(raw, skipna=True)
+            # Dates and timestamps convert exactly; free text needs the slower per-value parser.
+            fmt = None if kind in ("date", "datetime", "datetime64", "empty") else "mixed"
+            d = pd.to_datetime(raw, errors="coerce", format=fmt)
+            bad = ~missing & d.isna().to_numpy()
+            self.emit("structure.type", ERROR, name, bad, c.name, lambda sub, col=raw[bad]: [
+                f"应为日期(如 2024-03-15),实为“{_fmt(x)}”" for x in col])
+        if not c.nullable:
+            self.emit("structure.null", ERROR, name, missing, c.name, f"{c.label}不能为空")
+        years = d.dt.year.to_numpy("float64", na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            out = (years < contract.MIN_YEAR) | (years > contract.MAX_YEAR)
+        self.emit("structure.range", ERROR, name, out, c.name, lambda sub: [
+            f"日期 {_fmt(x)} 超出范围:应在 {contract.MIN_YEAR}–{contract.MAX_YEAR} 年之间" for x in sub[c.name]])
+        return d.where(~out) if out.any() else d
+
+    # -- keys -----------------------------------------------------------------------------------
+    def keys(self) -> None:
+        for name, view in self.v.items():
+            key = list(view.spec.key)
+            if not view.exists or not view.has(*key) or not len(view):
+                continue
+            t = view.typed[key]
+            complete = t.notna().all(axis=1).to_numpy()
+            dup = t.duplicated(keep=False).to_numpy() & complete
+            if not dup.any():
+                continue
+            count = t[dup].groupby(key, sort=False, dropna=False)[key[0]].transform("size")
+            counts = np.zeros(len(view), dtype=np.int64)
+            counts[dup] = count.to_numpy()
+            first = ~t.duplicated(keep="first").to_numpy()
+            labels = "+".join(view.spec.label_of(k) for k in key)
+            # The first row of a duplicated key is the one kept; the later ones are reported.
+            self.emit("key.duplicate", ERROR, name, dup & ~first, "", lambda sub: [
+                f"主键重复:同一{labels}共出现 {n} 次" for n in sub["_count"]], _count=counts)
+
+    # -- references -------------------------------------------------------------------------------
+    def references(self) -> None:
+        v = self.v
+        self._ref("schools", "county_code", "regions", "county_code")
+        self._ref("school_years", "school_id", "schools", "school_id")
+        self._ref("member_flows", "school_id", "schools", "school_id")
+        self._ref("orgs", "host_school_id", "schools", "school_id")
+        self._ref("honors", "school_id", "schools", "school_id")
+        self._ref("honors", "org_id", "orgs", "org_id")
+
+        sy, orgs = v["school_years"], v["orgs"]
+        if sy.has("org_id", "year") and orgs.has("org_id", "year") and orgs.exists:
+            pos = _pair_lookup(sy.typed["org_id"], sy.num("year"), orgs.typed["org_id"], orgs.num("year"))
+            bad = sy.typed["org_id"].notna().to_numpy() & ~np.isnan(sy.num("year")) & (pos < 0)
+            self.emit("ref.school_years.org_id", ERROR, "school_years", bad, "org_id", lambda sub: [
+                f"覆盖党组织编号“{o}”在党组织表(orgs)的 {_fmt(y)} 年数据中不存在"
+                for o, y in zip(sub["org_id"], sub["year"])])
+
+        if orgs.has("org_id", "parent_org_id", "year"):
+            parent, own = orgs.typed["parent_org_id"], orgs.typed["org_id"]
+            has_parent = parent.notna().to_numpy()
+            itself = has_parent & (parent == own).fillna(False).to_numpy(bool)
+            self.emit("ref.orgs.parent_self", ERROR, "orgs", itself, "parent_org_id",
+                      "上级党组织不能是本组织")
+            pos = _pair_lookup(parent, orgs.num("year"), own, orgs.num("year"))
+            bad = has_parent & ~itself & ~np.isnan(orgs.num("year")) & (pos < 0)
+            self.emit("ref.orgs.parent", ERROR, "orgs", bad, "parent_org_id", lambda sub: [
+                f"上级党组织编号“{p}”在党组织表(orgs)的 {_fmt(y)} 年数据中不存在"
+                for p, y in zip(sub["parent_org_id"], sub["year"])])
+
+        h = v["honors"]
+        if h.has("school_id", "org_id"):
+            neither = (h.typed["school_id"].isna() & h.typed["org_id"].isna()).to_numpy()
+            self.emit("ref.honors.owner", ERROR, "honors", neither, "school_id",
+                      "学校标识码和党组织编号至少应填写一项")
+
+    def _ref(self, table: str, column: str, target: str, target_column: str) -> None:
+        src, dst = self.v[table], self.v[target]
+        if not (src.has(column) and dst.has(target_column) and dst.exists):
+            return
+        values = src.typed[column]
+        pos = _lookup(values, dst.typed[target_column])
+        bad = values.notna().to_numpy() & (pos < 0)
+        label, dst_label = src.spec.label_of(column), dst.spec.label
+        self.emit(f"ref.{table}.{column}", ERROR, table, bad, column, lambda sub: [
+            f"{label}“{x}”在{dst_label}表({target})中不存在" for x in sub[column]])
+
+    # -- years ----------------------------------------------------------------------------------
+    def years(self) -> None:
+        v = self.v
+        sch = v["schools"]
+        if sch.has("opened_year", "closed_year"):
+            opened, closed = sch.num("opened_year"), sch.num("closed_year")
+            with np.errstate(invalid="ignore"):
+                bad = closed <= opened
+            self.emit("year.closed_before_opened", ERROR, "schools", bad, "closed_year", lambda sub: [
+                f"撤并年份 {_fmt(c)} 应晚于开办年份 {_fmt(o)}"
+                for c, o in zip(sub["closed_year"], sub["opened_year"])])
+
+        if sch.has("school_id", "opened_year", "closed_year") and sch.exists:
+            for table in ("school_years", "member_flows"):
+                t = v[table]
+                if not t.has("school_id", "year"):
+                    continue
+                pos = _lookup(t.typed["school_id"], sch.typed["school_id"])
+                found = pos >= 0
+                opened = np.where(found, sch.num("opened_year")[pos], np.nan)
+                closed = np.where(found, sch.num("closed_year")[pos], np.nan)
+                year = t.num("year")
+                with np.errstate(invalid="ignore"):
+                    before = year < opened
+                    after = year >= closed
+                self.emit(f"year.{table}.not_open", ERROR, table, before, "year", lambda sub: [
+                    f"学校 {_fmt(o)} 年才开办,{_fmt(y)} 年不应有{t.spec.label}数据"
+                    for o, y in zip(sub["_opened"], sub["year"])], _opened=opened)
+                self.emit(f"year.{table}.closed", ERROR, table, after, "year", lambda sub: [
+                    f"学校已于 {_fmt(c)} 年撤并,{_fmt(y)} 年不应有{t.spec.label}数据"
+                    for c, y in zip(sub["_closed"], sub["year"])], _closed=closed)
+
+            sy = v["school_years"]
+            if sy.has("school_id", "year") and sy.exists:
+                self._missing_school_years(sch, sy)
+
+        h = v["honors"]
+        if h.has("year_awarded", "revoked_year"):
+            with np.errstate(invalid="ignore"):
+                bad = h.num("revoked_year") < h.num("year_awarded")
+            self.emit("year.honors.revoked", ERROR, "honors", bad, "revoked_year", lambda sub: [
+                f"撤销年份 {_fmt(r)} 早于授予年份 {_fmt(a)}"
+                for r, a in zip(sub["revoked_year"], sub["year_awarded"])])
+
+    def _missing_school_years(self, sch: _View, sy: _View) -> None:
+        years = np.unique(sy.num("year")[~np.isnan(sy.num("year"))])
+        ids = sch.typed["school_id"]
+        opened, closed = sch.num("opened_year"), sch.num("closed_year")
+        valid = ids.notna().to_numpy() & ~np.isnan(opened)
+        cand_rows, cand_years = [], []
+        for y in years:  # one pass per year the extract covers (a handful), not per row
+            with np.errstate(invalid="ignore"):
+                open_ = valid & (opened <= y) & (np.isnan(closed) | (closed > y))
+            rows = np.flatnonzero(open_)
+            cand_rows.append(rows)
+            cand_years.append(np.full(len(rows), y))
+        if not cand_rows:
+            return
+        rows = np.concatenate(cand_rows)
+        cyears = np.concatenate(cand_years)
+        pos = _pair_lookup(ids.iloc[rows].reset_index(drop=True), cyears, sy.typed["school_id"], sy.num("year"))
+        missing = pos < 0
+        if not missing.any():
+            return
+        r, y = rows[missing], cyears[missing]
+        names = sch.typed["school_name"].iloc[r].tolist() if "school_name" in sch.typed else [""] * len(r)
+        sid_label, year_label = sy.spec.label_of("school_id"), sy.spec.label_of("year")
+        self.found.setdefault("year.school_years.missing", []).extend(
+            Finding(ERROR, "school_years", f"{sid_label}={sid}, {year_label}={_fmt(yy)}", "",
+                    f"学校“{_fmt(n)}”在 {_fmt(yy)} 年开办中,但缺少该年度的记录")
+            for sid, yy, n in zip(ids.iloc[r].tolist(), y.tolist(), names))
+
+    # -- coverage ---------------------------------------------------------------------------------
+    def coverage(self) -> None:
+        sy = self.v["school_years"]
+        if not sy.has("coverage", "org_id"):
+            return
+        cov, org = sy.typed["coverage"], sy.typed["org_id"]
+        by_org = cov.isin(contract.ORG_COVERAGES).to_numpy(bool)
+        no_org = cov.isin([c for c in contract.COVERAGES if c not in contract.ORG_COVERAGES]).to_numpy(bool)
+        has_org = org.notna().to_numpy()
+        self.emit("coverage.org_required", ERROR, "school_years", by_org & ~has_org, "org_id", lambda sub: [
+            f"覆盖方式为“{c}”时必须填写覆盖党组织编号" for c in sub["coverage"]])
+        self.emit("coverage.org_forbidden", ERROR, "school_years", no_org & has_org, "org_id", lambda sub: [
+            f"覆盖方式为“{c}”时覆盖党组织编号应为空,实为“{o}”" for c, o in zip(sub["coverage"], sub["org_id"])])
+
+    # -- member flows -------------------------------------------------------------------------------
+    def flows(self) -> None:
+        mf = self.v["member_flows"]
+        spec = mf.spec
+        terms = ("members_start",) + contract.FLOW_INFLOWS + contract.FLOW_OUTFLOWS
+        if mf.has("members_end", *terms):
+            expected = mf.num("members_start").copy()
+            for c in contract.FLOW_INFLOWS:
+                expected = expected + mf.num(c)
+            for c in contract.FLOW_OUTFLOWS:
+                expected = expected - mf.num(c)
+            end = mf.num("members_end")
+            bad = ~np.isnan(expected) & ~np.isnan(end) & (expected != end)
+
+            def identity(sub: pd.DataFrame) -> list[str]:
+                out = []
+                for _, r in sub.iterrows():
+                    rhs = f"{spec.label_of('members_start')} {_fmt(r['members_start'])}"
+                    rhs += "".join(f" + {spec.label_of(c)} {_fmt(r[c])}" for c in contract.FLOW_INFLOWS)
+                    rhs += "".join(f" − {spec.label_of(c)} {_fmt(r[c])}" for c in contract.FLOW_OUTFLOWS)
+                    out.append(f"年末党员数 {_fmt(r['members_end'])} 与 {rhs} = {_fmt(r['_expected'])} 不相等")
+                return out
+
+            self.emit("flow.identity", ERROR, "member_flows", bad, "members_end", identity, _expected=expected)
+
+        for part, whole in (("probationary", "members_end"), ("female", "members_end"),
+                            ("aged_35_or_under", "members_end"), ("admitted_backbone", "admitted")):
+            if not mf.has(part, whole):
+                continue
+            with np.errstate(invalid="ignore"):
+                bad = mf.num(part) > mf.num(whole)
+            self.emit(f"flow.{part}_le_{whole}", ERROR, "member_flows", bad, part, lambda sub, p=part, w=whole: [
+                f"{spec.label_of(p)} {_fmt(a)} 超过{spec.label_of(w)} {_fmt(b)}" for a, b in zip(sub[p], sub[w])])
+
+    # -- warnings -------------------------------------------------------------------------------------
+    def warnings(self) -> None:
+        v = self.v
+        orgs = v["orgs"]
+        if orgs.has("org_type", "full_members", "probationary_members"):
+            otype = orgs.typed["org_type"]
+            members = orgs.num("full_members") + orgs.num("probationary_members")
+            for type_, bad_size, text in (
+                    ("党总支", members < GENERAL_BRANCH_MIN_MEMBERS, f"党总支党员数通常应在 {GENERAL_BRANCH_MIN_MEMBERS} 名以上"),
+                    ("党委", members < COMMITTEE_MIN_MEMBERS, f"党委党员数通常应在 {COMMITTEE_MIN_MEMBERS} 名以上(不足的需经批准)"),
+                    ("党支部", members > BRANCH_MAX_MEMBERS, f"党支部党员数不应超过 {BRANCH_MAX_MEMBERS} 名")):
+                mask = otype.eq(type_).fillna(False).to_numpy(bool) & bad_size
+                self.emit(f"warn.org_size.{type_}", WARNING, "orgs", mask, "org_type", lambda sub, text=text: [
+                    f"党员 {_fmt(m)} 名(正式 {_fmt(f)}、预备 {_fmt(p)}):{text}"
+                    for m, f, p in zip(sub["_members"], sub["full_members"], sub["probationary_members"])],
+                    _members=members)
+
+        if orgs.has("org_type", "term_years"):
+            expected = orgs.typed["org_type"].map(TERM_YEARS).to_numpy("float64", na_value=np.nan)
+            term = orgs.num("term_years")
+            with np.errstate(invalid="ignore"):
+                bad = ((~np.isnan(expected) & (term != expected)) | (term > MAX_TERM_YEARS)) & ~np.isnan(term)
+
+            def term_message(sub: pd.DataFrame) -> list[str]:
+                out = []
+                for t, e, y in zip(sub["org_type"], sub["_expected"], sub["term_years"]):
+                    parts = []
+                    if not _isna(e) and y != e:
+                        parts.append(f"{t}任期一般为 {_fmt(e)} 年,此处为 {_fmt(y)} 年")
+                    if y > MAX_TERM_YEARS:
+                        parts.append(f"任期 {_fmt(y)} 年超过 {MAX_TERM_YEARS} 年")
+                    out.append(";".join(parts))
+                return out
+
+            self.emit("warn.term", WARNING, "orgs", bad, "term_years", term_message, _expected=expected)
+
+        sy = v["school_years"]
+        if orgs.has("org_id", "year", "formation") and sy.has("org_id", "year", "school_id"):
+            # Count the schools each organisation covers in the same year, then look each org row up.
+            covering = sy.typed[["org_id", "year", "school_id"]].dropna().drop_duplicates()
+            counts = covering.groupby(["org_id", "year"], sort=False).size()
+            counts = counts[counts > JOINT_MAX_SCHOOLS]
+            if len(counts):
+                idx = counts.index.to_frame(index=False)
+                pos = _pair_lookup(orgs.typed["org_id"], orgs.num("year"),
+                                   idx["org_id"], idx["year"].to_numpy("float64", na_value=np.nan))
+                n = np.where(pos >= 0, counts.to_numpy()[pos], 0)
+                joint = orgs.typed["formation"].eq("联合建立").fillna(False).to_numpy(bool)
+                self.emit("warn.joint_size", WARNING, "orgs", joint & (pos >= 0), "formation", lambda sub: [
+                    f"联合建立的党组织覆盖 {_fmt(k)} 所学校,通常不超过 {JOINT_MAX_SCHOOLS} 所" for k in sub["_n"]],
+                    _n=n)
+
+        mf = v["member_flows"]
+        if sy.has("school_id", "year", "coverage") and mf.has("school_id", "year", "members_end", "probationary"):
+            full = mf.num("members_end") - mf.num("probationary")
+            pos = _pair_lookup(sy.typed["school_id"], sy.num("year"), mf.typed["school_id"], mf.num("year"))
+            full_here = np.where(pos >= 0, full[pos], np.nan)
+            cov = sy.typed["coverage"]
+            with np.errstate(invalid="ignore"):
+                bad = (full_here >= OWN_ORG_MIN_FULL_MEMBERS) & cov.notna().to_numpy() \
+                    & cov.ne("单独建立").fillna(False).to_numpy(bool)
+            self.emit("warn.own_org", WARNING, "school_years", bad, "coverage", lambda sub: [
+                f"学校有正式党员 {_fmt(k)} 名(≥{OWN_ORG_MIN_FULL_MEMBERS} 名),应单独建立党组织,目前为“{c}”"
+                for k, c in zip(sub["_full"], sub["coverage"])], _full=full_here)
+
+        if mf.has("school_id", "year", "members_start", "members_end"):
+            pos = _pair_lookup(mf.typed["school_id"], mf.num("year") - 1, mf.typed["school_id"], mf.num("year"))
+            prev_end = np.where(pos >= 0, mf.num("members_end")[pos], np.nan)
+            start = mf.num("members_start")
+            bad = ~np.isnan(prev_end) & ~np.isnan(start) & (prev_end != start)
+            self.emit("warn.flow_continuity", WARNING, "member_flows", bad, "members_start", lambda sub: [
+                f"年初党员数 {_fmt(s)} 与上一年({_fmt(y - 1)})年末党员数 {_fmt(p)} 不一致"
+                for s, y, p in zip(sub["members_start"], sub["year"], sub["_prev"])], _prev=prev_end)
+
+
+def _check_tables_by_rule(tables: dict[str, pd.DataFrame], skip_missing: set[str] = frozenset()
+                          ) -> dict[str, list[Finding]]:
+    checker = _Checker(tables, skip_missing)
+    checker.structure()
+    checker.keys()
+    checker.references()
+    checker.years()
+    checker.coverage()
+    checker.flows()
+    checker.warnings()
+    return checker.found
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+def _isna(x) -> bool:
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _fmt(x) -> str:
+    if x is None or _isna(x):
+        return _NULL
+    if isinstance(x, (float, np.floating)) and float(x).is_integer():
+        return str(int(x))
+    if isinstance(x, pd.Timestamp):
+        return x.date().isoformat() if x == x.normalize() else x.isoformat(sep=" ")
+    return str(x)
+
+
+def _empty(dtype: str, n: int) -> pd.Series:
+    if dtype == INT:
+        return pd.Series(pd.array([pd.NA] * n, dtype="Int64"))
+    if dtype == DATE:
+        return pd.Series(pd.NaT, index=range(n), dtype="datetime64[s]")
+    return pd.Series([None] * n, dtype="str")
+
+
+def _arrow(s: pd.Series) -> pa.Array:
+    return pa.array(s, type=pa.large_string(), from_pandas=True)
+
+
+def _lookup(values: pd.Series, targets: pd.Series) -> np.ndarray:
+    """For each value, the position of its first occurrence in targets, or -1 (nulls never match)."""
+    pos = pc.index_in(_arrow(values), value_set=_arrow(targets), skip_nulls=True)
+    return pos.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+_YEAR_SPAN = 1 << 10  # > MAX_YEAR - MIN_YEAR, so (id code, year) packs into one int64
+
+
+def _pair_lookup(ids: pd.Series, years: np.ndarray, target_ids: pd.Series, target_years: np.ndarray) -> np.ndarray:
+    """For each (id, year), the position of its first occurrence among the targets, or -1.
+
+    Ids are coded against the targets' distinct ids in Arrow (fast on millions of strings) and
+    packed with the year into one integer, so the pair lookup is a single integer hash lookup."""
+    target_arrow = _arrow(target_ids)
+    distinct = pc.unique(target_arrow.drop_null())
+    tcode = pc.index_in(target_arrow, value_set=distinct).fill_null(-1).to_numpy(zero_copy_only=False)
+    code = pc.index_in(_arrow(ids), value_set=distinct).fill_null(-1).to_numpy(zero_copy_only=False)
+    tkey, tvalid = _pack(tcode, target_years)
+    key, valid = _pack(code, np.asarray(years, dtype="float64"))
+    tpos = np.flatnonzero(tvalid)
+    tkeys = pd.Series(tkey[tpos])
+    first = ~tkeys.duplicated().to_numpy()
+    index = pd.Index(tkeys.to_numpy()[first])
+    found = index.get_indexer(key)
+    out = np.where((found >= 0) & valid, tpos[first][found], -1)
+    return out.astype(np.int64)
+
+
+def _pack(code: np.ndarray, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    offset = years - contract.MIN_YEAR
+    with np.errstate(invalid="ignore"):
+        valid = (code >= 0) & ~np.isnan(offset) & (offset >= 0) & (offset < _YEAR_SPAN)
+    key = code.astype(np.int64) * _YEAR_SPAN + np.where(valid, offset, 0).astype(np.int64)
+    return np.where(valid, key, -1), valid
