@@ -4,22 +4,22 @@ import streamlit as st
 from dashboard import charts  # noqa: F401  (loads plotly fully before sessions can race on it)
 from dashboard import ui
 
-st.set_page_config(page_title="中小学校党建数据看板", page_icon="🏫", layout="wide",
+st.set_page_config(page_title="中小学校党建数据看板", page_icon=":material/account_tree:", layout="wide",
                    initial_sidebar_state="expanded")
 
 P = ui.PAGES_DIR
 pages = {
     "数据看板": [
-        st.Page(f"{P}/overview.py", title="总览", icon="📊", default=True),
-        st.Page(f"{P}/coverage.py", title="组织覆盖", icon="🏫"),
-        st.Page(f"{P}/leadership.py", title="一肩挑", icon="🤝"),
-        st.Page(f"{P}/demonstration.py", title="示范创建", icon="🏅"),
-        st.Page(f"{P}/members.py", title="党员发展", icon="👥"),
-        st.Page(f"{P}/school_profile.py", title="学校画像", icon="🔎"),
-        st.Page(f"{P}/action_lists.py", title="问题清单", icon="📋"),
+        st.Page(f"{P}/overview.py", title="总览", icon=":material/dashboard:", default=True),
+        st.Page(f"{P}/coverage.py", title="组织覆盖", icon=":material/account_tree:"),
+        st.Page(f"{P}/leadership.py", title="一肩挑", icon=":material/handshake:"),
+        st.Page(f"{P}/demonstration.py", title="示范创建", icon=":material/military_tech:"),
+        st.Page(f"{P}/members.py", title="党员发展", icon=":material/groups:"),
+        st.Page(f"{P}/school_profile.py", title="学校画像", icon=":material/school:"),
+        st.Page(f"{P}/action_lists.py", title="问题清单", icon=":material/checklist:"),
     ],
     "数据与报告": [
-        st.Page(f"{P}/data_admin.py", title="数据管理", icon="🗂️"),
+        st.Page(f"{P}/data_admin.py", title="数据管理", icon=":material/database:"),
     ],
 }
 navigation = st.navigation(pages)

@@ -24,7 +24,7 @@ pio.templates["dangjian"] = go.layout.Template(
         plot_bgcolor="white",
         xaxis=dict(gridcolor="#EEEEEE", zerolinecolor="#BDBDBD", automargin=True),
         yaxis=dict(gridcolor="#EEEEEE", zerolinecolor="#BDBDBD", automargin=True),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, traceorder="normal"),
         margin=dict(l=10, r=30, t=70, b=10),
         hoverlabel=dict(font=dict(family=FONT, size=15)),
     )
@@ -90,7 +90,8 @@ def stacked_bars(categories, parts: dict[str, list], title: str, unit: str, perc
                       + "(共%{customdata[2]}" + unit + ")<extra></extra>")
         fig.add_trace(go.Bar(y=list(categories), x=shown, orientation="h", **common) if horizontal
                       else go.Bar(x=list(categories), y=shown, **common))
-    value_axis = dict(title="占比(%)" if percent else f"数量({unit})", ticksuffix="%" if percent else "")
+    value_axis = dict(title="占比(%)" if percent else f"数量({unit})", ticksuffix="%" if percent else "",
+                      **({} if percent else _integer_ticks(max(totals + [0]))))
     fig.update_layout(template=TEMPLATE, title=title, barmode="stack",
                       height=max(380, 80 + 42 * len(categories)) if horizontal else 440,
                       **({"xaxis": value_axis, "yaxis": dict(title=None, autorange="reversed")} if horizontal
@@ -122,8 +123,10 @@ def grouped_bars(categories, series: dict[str, list], title: str, unit: str) -> 
         fig.add_trace(go.Bar(x=list(categories), y=[int(v) for v in values], name=name, marker_color=colour,
                              text=[f"{int(v)}" for v in values], textposition="outside",
                              hovertemplate="%{x} " + name + ":%{y}" + unit + "<extra></extra>"))
+    top = max([int(v) for values in series.values() for v in values] + [0])
     fig.update_layout(template=TEMPLATE, title=title, barmode="group", height=440,
-                      xaxis=dict(title=None, type="category"), yaxis=dict(title=f"数量({unit})"))
+                      xaxis=dict(title=None, type="category"),
+                      yaxis=dict(title=f"数量({unit})", range=[0, max(top, 1) * 1.15], **_integer_ticks(top)))
     return fig
 
 
@@ -134,6 +137,11 @@ def funnel(stages: list[str], values: list[int], title: str) -> go.Figure:
                               hovertemplate="%{y}:%{x}名<extra></extra>"))
     fig.update_layout(template=TEMPLATE, title=title, height=380)
     return fig
+
+
+def _integer_ticks(top: int) -> dict:
+    """Counts of a few things get a tick per unit, never "0.5所"."""
+    return {"dtick": 1, "tickformat": "d"} if top <= 8 else {"tickformat": "d"}
 
 
 def _warm_up() -> None:

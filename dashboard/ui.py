@@ -38,13 +38,13 @@ def scope() -> Scope:
         missing_data_page(missing)
         st.stop()
     if data.is_demo():
-        st.warning("当前显示的是**演示数据**,学校、党组织和各项数字均为虚构,不代表任何真实情况。", icon="⚠️")
+        st.warning("当前显示的是**演示数据**,学校、党组织和各项数字均为虚构,不代表任何真实情况。", icon=":material/warning:")
     return current
 
 
 def missing_data_page(exc: db.ExtractMissing | None) -> None:
     st.title(config.APP_TITLE)
-    st.error("没有找到可用的数据,看板暂时无法显示。", icon="🚫")
+    st.error("没有找到可用的数据,看板暂时无法显示。", icon=":material/error:")
     where = exc.data_dir if exc else config.data_dir()
     missing = "、".join(exc.missing) if exc else "各年度数据"
     st.markdown(f"数据目录:`{where}`\n\n缺少或无法读取:{missing}")
@@ -68,14 +68,21 @@ def header(title: str, scope: Scope, question: str = "") -> None:
 
 
 # Cards ------------------------------------------------------------------------------------------
-def rate_card(col, label_text: str, cur: Rate | None, prev: Rate | None, help_text: str | None = None) -> None:
-    """A rate with its numerator and denominator, and the change on last year in points."""
-    value = str(cur) if cur is not None else DASH
+def rate_card(col, label_text: str, cur: Rate | None, prev: Rate | None, help_text: str | None = None,
+              lower_is_better: bool = False) -> None:
+    """A rate, its numerator and denominator, and the change on last year in points.
+
+    The fraction goes in the label ("党组织覆盖率(335/455)") so the large value stays readable
+    in a quarter of a laptop screen.
+    """
+    fraction = f"({cur.num}/{cur.den})" if cur is not None and cur.defined else ""
+    value = cur.pct if cur is not None else DASH
     delta = None
     if cur is not None and prev is not None and cur.defined and prev.defined:
         d = cur.rounded() - prev.rounded()
         delta = f"{d:+}个百分点" if d else None
-    col.metric(label_text, value, delta=delta, border=True, help=help_text)
+    col.metric(f"{label_text}{fraction}", value, delta=delta, border=True, help=help_text,
+               delta_color="inverse" if lower_is_better else "normal")
 
 
 def count_card(col, label_text: str, cur, prev, unit: str, help_text: str | None = None) -> None:
@@ -86,7 +93,7 @@ def count_card(col, label_text: str, cur, prev, unit: str, help_text: str | None
 
 
 def no_data(scope: Scope, what: str = "学校") -> None:
-    st.info(f"{scope.year}年{scope_words(scope)}没有符合筛选条件的{what}。请调整左侧的筛选条件。", icon="ℹ️")
+    st.info(f"{scope.year}年{scope_words(scope)}没有符合筛选条件的{what}。请调整左侧的筛选条件。", icon=":material/info:")
 
 
 def previous_note(h: Headline) -> None:
@@ -140,8 +147,26 @@ def table(df: pd.DataFrame, name: str, scope: Scope, key: str, columns: list[str
     return None
 
 
+# Charts -----------------------------------------------------------------------------------------
+_CHART_CONFIG = {"displaylogo": False, "locale": "zh-CN",
+                 # The camera button saves a print-size PNG with the Chinese text as drawn.
+                 "toImageButtonOptions": {"format": "png", "scale": 3}}
+
+
+def chart(fig, key: str, county_click: bool = False) -> None:
+    """Draw a figure in our own template (not Streamlit's, whose type is too small for a projector).
+
+    With `county_click`, clicking a bar whose customdata starts with a county code filters to it.
+    """
+    if county_click:
+        st.plotly_chart(fig, key=key, theme=None, on_select=county_click_callback(key),
+                        selection_mode="points", config=_CHART_CONFIG)
+    else:
+        st.plotly_chart(fig, key=key, theme=None, config=_CHART_CONFIG)
+
+
 # Clicks -----------------------------------------------------------------------------------------
-def county_click(chart_key: str):
+def county_click_callback(chart_key: str):
     """An on_select callback: a click on a county's bar filters every page to that county."""
     def callback():
         state = st.session_state.get(chart_key)

@@ -313,7 +313,8 @@ class _Checker:
                 text = f"应在 {c.min_value}–{c.max_value} 之间"
             self.emit("structure.range", ERROR, name, out, c.name,
                       lambda sub: [f"取值 {_fmt(x)} 超出范围:{c.label}{text}" for x in sub[c.name]])
-            return typed
+            # Out of range is reported once; the cross-table rules then treat the value as unknown.
+            return typed.mask(out) if out.any() else typed
 
         # DATE
         if pd.api.types.is_datetime64_any_dtype(raw):
@@ -336,24 +337,42 @@ class _Checker:
             f"日期 {_fmt(x)} 超出范围:应在 {contract.MIN_YEAR}–{contract.MAX_YEAR} 年之间" for x in sub[c.name]])
         return d.where(~out) if out.any() else d
 
+    # -- identifier codes -------------------------------------------------------------------------
+    def encode(self) -> None:
+        self.codes: dict[tuple[str, str], np.ndarray] = {}
+        self.domain_size: dict[tuple[str, str], int] = {}
+        for columns in _DOMAINS.values():
+            codes, size = _encode([_arrow(self.v[t].typed[c]) for t, c in columns])
+            for tc, k in zip(columns, codes):
+                self.codes[tc], self.domain_size[tc] = k, size
+        self._indexes: dict[tuple[str, str, bool], _Index] = {}
+
+    def index(self, table: str, column: str, by_year: bool = False) -> _Index:
+        """The rows of `table` by `column` (and its year); cached, several rules share them."""
+        k = (table, column, by_year)
+        if k not in self._indexes:
+            years = self.v[table].num("year") if by_year else None
+            self._indexes[k] = _Index(self.codes[(table, column)], self.domain_size[(table, column)], years)
+        return self._indexes[k]
+
     # -- keys -----------------------------------------------------------------------------------
     def keys(self) -> None:
         for name, view in self.v.items():
-            key = list(view.spec.key)
+            key = view.spec.key
             if not view.exists or not view.has(*key) or not len(view):
                 continue
-            t = view.typed[key]
-            complete = t.notna().all(axis=1).to_numpy()
-            dup = t.duplicated(keep=False).to_numpy() & complete
+            index = self.index(name, key[0], by_year=len(key) > 1)
+            counts = np.zeros(len(view), dtype=np.int64)
+            counts[index.rows] = index.counts()
+            dup = counts > 1
             if not dup.any():
                 continue
-            count = t[dup].groupby(key, sort=False, dropna=False)[key[0]].transform("size")
-            counts = np.zeros(len(view), dtype=np.int64)
-            counts[dup] = count.to_numpy()
-            first = ~t.duplicated(keep="first").to_numpy()
-            labels = "+".join(view.spec.label_of(k) for k in key)
             # The first row of a duplicated key is the one kept; the later ones are reported.
-            self.emit("key.duplicate", ERROR, name, dup & ~first, "", lambda sub: [
+            rows = np.flatnonzero(dup)
+            later = np.zeros(len(view), dtype=bool)
+            later[rows[pd.Series(index.keys[np.searchsorted(index.rows, rows)]).duplicated().to_numpy()]] = True
+            labels = "+".join(view.spec.label_of(k) for k in key)
+            self.emit("key.duplicate", ERROR, name, later, "", lambda sub: [
                 f"主键重复:同一{labels}共出现 {n} 次" for n in sub["_count"]], _count=counts)
 
     # -- references -------------------------------------------------------------------------------
@@ -368,19 +387,20 @@ class _Checker:
 
         sy, orgs = v["school_years"], v["orgs"]
         if sy.has("org_id", "year") and orgs.has("org_id", "year") and orgs.exists:
-            pos = _pair_lookup(sy.typed["org_id"], sy.num("year"), orgs.typed["org_id"], orgs.num("year"))
+            pos = self.index("orgs", "org_id", by_year=True).lookup(self.codes[("school_years", "org_id")],
+                                                                    sy.num("year"))
             bad = sy.typed["org_id"].notna().to_numpy() & ~np.isnan(sy.num("year")) & (pos < 0)
             self.emit("ref.school_years.org_id", ERROR, "school_years", bad, "org_id", lambda sub: [
                 f"覆盖党组织编号“{o}”在党组织表(orgs)的 {_fmt(y)} 年数据中不存在"
                 for o, y in zip(sub["org_id"], sub["year"])])
 
         if orgs.has("org_id", "parent_org_id", "year"):
-            parent, own = orgs.typed["parent_org_id"], orgs.typed["org_id"]
-            has_parent = parent.notna().to_numpy()
-            itself = has_parent & (parent == own).fillna(False).to_numpy(bool)
+            parent, own = self.codes[("orgs", "parent_org_id")], self.codes[("orgs", "org_id")]
+            has_parent = parent >= 0
+            itself = has_parent & (parent == own)
             self.emit("ref.orgs.parent_self", ERROR, "orgs", itself, "parent_org_id",
                       "上级党组织不能是本组织")
-            pos = _pair_lookup(parent, orgs.num("year"), own, orgs.num("year"))
+            pos = self.index("orgs", "org_id", by_year=True).lookup(parent, orgs.num("year"))
             bad = has_parent & ~itself & ~np.isnan(orgs.num("year")) & (pos < 0)
             self.emit("ref.orgs.parent", ERROR, "orgs", bad, "parent_org_id", lambda sub: [
                 f"上级党组织编号“{p}”在党组织表(orgs)的 {_fmt(y)} 年数据中不存在"
@@ -396,9 +416,8 @@ class _Checker:
         src, dst = self.v[table], self.v[target]
         if not (src.has(column) and dst.has(target_column) and dst.exists):
             return
-        values = src.typed[column]
-        pos = _lookup(values, dst.typed[target_column])
-        bad = values.notna().to_numpy() & (pos < 0)
+        codes = self.codes[(table, column)]
+        bad = (codes >= 0) & (self.index(target, target_column).lookup(codes) < 0)
         label, dst_label = src.spec.label_of(column), dst.spec.label
         self.emit(f"ref.{table}.{column}", ERROR, table, bad, column, lambda sub: [
             f"{label}“{x}”在{dst_label}表({target})中不存在" for x in sub[column]])
@@ -416,11 +435,12 @@ class _Checker:
                 for c, o in zip(sub["closed_year"], sub["opened_year"])])
 
         if sch.has("school_id", "opened_year", "closed_year") and sch.exists:
+            schools_by_id = self.index("schools", "school_id")
             for table in ("school_years", "member_flows"):
                 t = v[table]
                 if not t.has("school_id", "year"):
                     continue
-                pos = _lookup(t.typed["school_id"], sch.typed["school_id"])
+                pos = schools_by_id.lookup(self.codes[(table, "school_id")])
                 found = pos >= 0
                 opened = np.where(found, sch.num("opened_year")[pos], np.nan)
                 closed = np.where(found, sch.num("closed_year")[pos], np.nan)
@@ -428,11 +448,12 @@ class _Checker:
                 with np.errstate(invalid="ignore"):
                     before = year < opened
                     after = year >= closed
+                label = t.spec.label
                 self.emit(f"year.{table}.not_open", ERROR, table, before, "year", lambda sub: [
-                    f"学校 {_fmt(o)} 年才开办,{_fmt(y)} 年不应有{t.spec.label}数据"
+                    f"学校 {_fmt(o)} 年才开办,{_fmt(y)} 年不应有{label}数据"
                     for o, y in zip(sub["_opened"], sub["year"])], _opened=opened)
                 self.emit(f"year.{table}.closed", ERROR, table, after, "year", lambda sub: [
-                    f"学校已于 {_fmt(c)} 年撤并,{_fmt(y)} 年不应有{t.spec.label}数据"
+                    f"学校已于 {_fmt(c)} 年撤并,{_fmt(y)} 年不应有{label}数据"
                     for c, y in zip(sub["_closed"], sub["year"])], _closed=closed)
 
             sy = v["school_years"]
@@ -448,32 +469,28 @@ class _Checker:
                 for r, a in zip(sub["revoked_year"], sub["year_awarded"])])
 
     def _missing_school_years(self, sch: _View, sy: _View) -> None:
+        """Every school open in a year the extract covers must have that year's row."""
         years = np.unique(sy.num("year")[~np.isnan(sy.num("year"))])
-        ids = sch.typed["school_id"]
+        codes = self.codes[("schools", "school_id")]
         opened, closed = sch.num("opened_year"), sch.num("closed_year")
-        valid = ids.notna().to_numpy() & ~np.isnan(opened)
-        cand_rows, cand_years = [], []
+        valid = (codes >= 0) & ~np.isnan(opened)
+        rows_by_year = []
         for y in years:  # one pass per year the extract covers (a handful), not per row
             with np.errstate(invalid="ignore"):
                 open_ = valid & (opened <= y) & (np.isnan(closed) | (closed > y))
             rows = np.flatnonzero(open_)
-            cand_rows.append(rows)
-            cand_years.append(np.full(len(rows), y))
-        if not cand_rows:
-            return
-        rows = np.concatenate(cand_rows)
-        cyears = np.concatenate(cand_years)
-        pos = _pair_lookup(ids.iloc[rows].reset_index(drop=True), cyears, sy.typed["school_id"], sy.num("year"))
-        missing = pos < 0
-        if not missing.any():
-            return
-        r, y = rows[missing], cyears[missing]
-        names = sch.typed["school_name"].iloc[r].tolist() if "school_name" in sch.typed else [""] * len(r)
+            pos = self.index("school_years", "school_id", by_year=True).lookup(codes[rows], np.full(len(rows), y))
+            rows_by_year.append((y, rows[pos < 0]))
         sid_label, year_label = sy.spec.label_of("school_id"), sy.spec.label_of("year")
-        self.found.setdefault("year.school_years.missing", []).extend(
-            Finding(ERROR, "school_years", f"{sid_label}={sid}, {year_label}={_fmt(yy)}", "",
-                    f"学校“{_fmt(n)}”在 {_fmt(yy)} 年开办中,但缺少该年度的记录")
-            for sid, yy, n in zip(ids.iloc[r].tolist(), y.tolist(), names))
+        ids, names = sch.typed["school_id"], sch.typed["school_name"]
+        found = self.found.setdefault("year.school_years.missing", [])
+        for y, rows in rows_by_year:
+            found.extend(
+                Finding(ERROR, "school_years", f"{sid_label}={sid}, {year_label}={_fmt(y)}", "",
+                        f"学校“{_fmt(n)}”在 {_fmt(y)} 年开办中,但缺少该年度的记录")
+                for sid, n in zip(ids.iloc[rows].tolist(), names.iloc[rows].tolist()))
+        if not found:
+            del self.found["year.school_years.missing"]
 
     # -- coverage ---------------------------------------------------------------------------------
     def coverage(self) -> None:
@@ -505,7 +522,7 @@ class _Checker:
 
             def identity(sub: pd.DataFrame) -> list[str]:
                 out = []
-                for _, r in sub.iterrows():
+                for r in sub.to_dict("records"):
                     rhs = f"{spec.label_of('members_start')} {_fmt(r['members_start'])}"
                     rhs += "".join(f" + {spec.label_of(c)} {_fmt(r[c])}" for c in contract.FLOW_INFLOWS)
                     rhs += "".join(f" − {spec.label_of(c)} {_fmt(r[c])}" for c in contract.FLOW_OUTFLOWS)
@@ -541,7 +558,10 @@ class _Checker:
                     _members=members)
 
         if orgs.has("org_type", "term_years"):
-            expected = orgs.typed["org_type"].map(TERM_YEARS).to_numpy("float64", na_value=np.nan)
+            otype = orgs.typed["org_type"]
+            expected = np.full(len(orgs), np.nan)
+            for type_, years in TERM_YEARS.items():
+                expected[otype.eq(type_).fillna(False).to_numpy(bool)] = years
             term = orgs.num("term_years")
             with np.errstate(invalid="ignore"):
                 bad = ((~np.isnan(expected) & (term != expected)) | (term > MAX_TERM_YEARS)) & ~np.isnan(term)
@@ -560,25 +580,21 @@ class _Checker:
             self.emit("warn.term", WARNING, "orgs", bad, "term_years", term_message, _expected=expected)
 
         sy = v["school_years"]
-        if orgs.has("org_id", "year", "formation") and sy.has("org_id", "year", "school_id"):
-            # Count the schools each organisation covers in the same year, then look each org row up.
-            covering = sy.typed[["org_id", "year", "school_id"]].dropna().drop_duplicates()
-            counts = covering.groupby(["org_id", "year"], sort=False).size()
-            counts = counts[counts > JOINT_MAX_SCHOOLS]
-            if len(counts):
-                idx = counts.index.to_frame(index=False)
-                pos = _pair_lookup(orgs.typed["org_id"], orgs.num("year"),
-                                   idx["org_id"], idx["year"].to_numpy("float64", na_value=np.nan))
-                n = np.where(pos >= 0, counts.to_numpy()[pos], 0)
-                joint = orgs.typed["formation"].eq("联合建立").fillna(False).to_numpy(bool)
-                self.emit("warn.joint_size", WARNING, "orgs", joint & (pos >= 0), "formation", lambda sub: [
-                    f"联合建立的党组织覆盖 {_fmt(k)} 所学校,通常不超过 {JOINT_MAX_SCHOOLS} 所" for k in sub["_n"]],
-                    _n=n)
+        if orgs.has("org_id", "year", "formation") and sy.has("org_id", "year"):
+            # How many school-year rows point at each organisation-year: one row per school when
+            # school_years' key is unique (a duplicate is an error of its own).
+            by_org = self.index("orgs", "org_id", by_year=True)
+            pos = by_org.lookup(self.codes[("school_years", "org_id")], sy.num("year"))
+            n = np.bincount(pos[pos >= 0], minlength=len(orgs))
+            joint = orgs.typed["formation"].eq("联合建立").fillna(False).to_numpy(bool)
+            self.emit("warn.joint_size", WARNING, "orgs", joint & (n > JOINT_MAX_SCHOOLS), "formation", lambda sub: [
+                f"联合建立的党组织覆盖 {_fmt(k)} 所学校,通常不超过 {JOINT_MAX_SCHOOLS} 所" for k in sub["_n"]], _n=n)
 
         mf = v["member_flows"]
         if sy.has("school_id", "year", "coverage") and mf.has("school_id", "year", "members_end", "probationary"):
             full = mf.num("members_end") - mf.num("probationary")
-            pos = _pair_lookup(sy.typed["school_id"], sy.num("year"), mf.typed["school_id"], mf.num("year"))
+            pos = self.index("member_flows", "school_id", by_year=True).lookup(
+                self.codes[("school_years", "school_id")], sy.num("year"))
             full_here = np.where(pos >= 0, full[pos], np.nan)
             cov = sy.typed["coverage"]
             with np.errstate(invalid="ignore"):
@@ -589,7 +605,8 @@ class _Checker:
                 for k, c in zip(sub["_full"], sub["coverage"])], _full=full_here)
 
         if mf.has("school_id", "year", "members_start", "members_end"):
-            pos = _pair_lookup(mf.typed["school_id"], mf.num("year") - 1, mf.typed["school_id"], mf.num("year"))
+            pos = self.index("member_flows", "school_id", by_year=True).lookup(
+                self.codes[("member_flows", "school_id")], mf.num("year") - 1)
             prev_end = np.where(pos >= 0, mf.num("members_end")[pos], np.nan)
             start = mf.num("members_start")
             bad = ~np.isnan(prev_end) & ~np.isnan(start) & (prev_end != start)
@@ -602,6 +619,7 @@ def _check_tables_by_rule(tables: dict[str, pd.DataFrame], skip_missing: set[str
                           ) -> dict[str, list[Finding]]:
     checker = _Checker(tables, skip_missing)
     checker.structure()
+    checker.encode()
     checker.keys()
     checker.references()
     checker.years()
@@ -643,38 +661,77 @@ def _arrow(s: pd.Series) -> pa.Array:
     return pa.array(s, type=pa.large_string(), from_pandas=True)
 
 
-def _lookup(values: pd.Series, targets: pd.Series) -> np.ndarray:
-    """For each value, the position of its first occurrence in targets, or -1 (nulls never match)."""
-    pos = pc.index_in(_arrow(values), value_set=_arrow(targets), skip_nulls=True)
-    return pos.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+# Identifier columns that refer to each other share one integer coding, so every key, reference
+# and same-year lookup below is integer arithmetic instead of hashing millions of strings again.
+_DOMAINS = {
+    "county": (("regions", "county_code"), ("schools", "county_code")),
+    "school": (("schools", "school_id"), ("school_years", "school_id"), ("member_flows", "school_id"),
+               ("orgs", "host_school_id"), ("honors", "school_id")),
+    "org": (("orgs", "org_id"), ("orgs", "parent_org_id"), ("school_years", "org_id"), ("honors", "org_id")),
+    "honor": (("honors", "honor_id"),),
+}
+# Above this many cells a (code, year) lookup table would cost too much memory: hash instead.
+_DENSE_LIMIT = 1 << 26
 
 
-_YEAR_SPAN = 1 << 10  # > MAX_YEAR - MIN_YEAR, so (id code, year) packs into one int64
+def _encode(arrays: list[pa.Array]) -> tuple[list[np.ndarray], int]:
+    """Integer codes (-1 for null) for several string arrays, equal strings getting equal codes."""
+    if not arrays:
+        return [], 0
+    encoded = pa.chunked_array(arrays, type=pa.large_string()).dictionary_encode()
+    chunks = encoded.chunks
+    size = len(chunks[0].dictionary) if chunks else 0
+    flat = (np.concatenate([c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in chunks])
+            if chunks else np.empty(0)).astype(np.int64)
+    return np.split(flat, np.cumsum([len(a) for a in arrays])[:-1]), size
 
 
-def _pair_lookup(ids: pd.Series, years: np.ndarray, target_ids: pd.Series, target_years: np.ndarray) -> np.ndarray:
-    """For each (id, year), the position of its first occurrence among the targets, or -1.
+class _Index:
+    """Rows of a table by identifier code, or by (identifier code, year) when years are given.
 
-    Ids are coded against the targets' distinct ids in Arrow (fast on millions of strings) and
-    packed with the year into one integer, so the pair lookup is a single integer hash lookup."""
-    target_arrow = _arrow(target_ids)
-    distinct = pc.unique(target_arrow.drop_null())
-    tcode = pc.index_in(target_arrow, value_set=distinct).fill_null(-1).to_numpy(zero_copy_only=False)
-    code = pc.index_in(_arrow(ids), value_set=distinct).fill_null(-1).to_numpy(zero_copy_only=False)
-    tkey, tvalid = _pack(tcode, target_years)
-    key, valid = _pack(code, np.asarray(years, dtype="float64"))
-    tpos = np.flatnonzero(tvalid)
-    tkeys = pd.Series(tkey[tpos])
-    first = ~tkeys.duplicated().to_numpy()
-    index = pd.Index(tkeys.to_numpy()[first])
-    found = index.get_indexer(key)
-    out = np.where((found >= 0) & valid, tpos[first][found], -1)
-    return out.astype(np.int64)
+    With duplicated keys (an error reported elsewhere) a lookup returns one of the rows."""
 
+    def __init__(self, codes: np.ndarray, size: int, years: np.ndarray | None = None):
+        valid = codes >= 0
+        if years is not None:
+            valid &= ~np.isnan(years)
+        rows = np.flatnonzero(valid)
+        if years is None:
+            self.ymin, self.span = 0, 1
+            keys = codes[rows]
+        else:
+            y = years[rows].astype(np.int64)
+            self.ymin = int(y.min()) if len(y) else 0
+            self.span = int(y.max()) - self.ymin + 1 if len(y) else 1
+            keys = codes[rows] * self.span + (y - self.ymin)
+        self.rows, self.keys, self.size = rows, keys, max(size, 1) * self.span
+        if self.size <= _DENSE_LIMIT:
+            self.table = np.full(self.size, -1, dtype=np.int64)
+            self.table[keys] = rows
+        else:
+            self.table = None
+            first = ~pd.Series(keys).duplicated().to_numpy()
+            self.index, self.first_rows = pd.Index(keys[first]), rows[first]
 
-def _pack(code: np.ndarray, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    offset = years - contract.MIN_YEAR
-    with np.errstate(invalid="ignore"):
-        valid = (code >= 0) & ~np.isnan(offset) & (offset >= 0) & (offset < _YEAR_SPAN)
-    key = code.astype(np.int64) * _YEAR_SPAN + np.where(valid, offset, 0).astype(np.int64)
-    return np.where(valid, key, -1), valid
+    def lookup(self, codes: np.ndarray, years: np.ndarray | None = None) -> np.ndarray:
+        """For each code (and year), a row position in the indexed table, or -1."""
+        valid = codes >= 0
+        keys = codes
+        if years is not None:
+            offset = np.nan_to_num(years - self.ymin, nan=-1.0)
+            valid &= (offset >= 0) & (offset < self.span)
+            keys = codes * self.span + np.where(valid, offset, 0).astype(np.int64)
+        keys = np.where(valid, keys, 0)
+        if self.table is not None:
+            pos = self.table[keys]
+        else:
+            found = self.index.get_indexer(keys)
+            pos = np.where(found >= 0, self.first_rows[found], -1)
+        return np.where(valid, pos, -1)
+
+    def counts(self) -> np.ndarray:
+        """For each indexed row (in self.rows order), how many rows share its key."""
+        if self.table is not None:
+            return np.bincount(self.keys, minlength=self.size)[self.keys]
+        s = pd.Series(self.keys)
+        return s.map(s.value_counts()).to_numpy()

@@ -23,22 +23,20 @@ by_county = data.coverage_by_county(scope)
 left, right = st.columns(2)
 with left:
     key = "coverage_rank"
-    st.plotly_chart(charts.rate_ranking(by_county["county_name"], by_county["org_covered"], by_county["schools"],
-                                        f"{scope.year}年各县区党组织覆盖率", keys=by_county["county_code"]),
-                    key=key, on_select=ui.county_click(key), selection_mode="points", config={"displaylogo": False})
+    ui.chart(charts.rate_ranking(by_county["county_name"], by_county["org_covered"], by_county["schools"],
+                                        f"{scope.year}年各县区党组织覆盖率", keys=by_county["county_code"]), key, county_click=True)
 with right:
     key = "work_coverage_rank"
-    st.plotly_chart(charts.rate_ranking(by_county["county_name"], by_county["work_covered"], by_county["schools"],
-                                        f"{scope.year}年各县区党的工作覆盖率", keys=by_county["county_code"]),
-                    key=key, on_select=ui.county_click(key), selection_mode="points", config={"displaylogo": False})
+    ui.chart(charts.rate_ranking(by_county["county_name"], by_county["work_covered"], by_county["schools"],
+                                        f"{scope.year}年各县区党的工作覆盖率", keys=by_county["county_code"]), key, county_click=True)
 st.caption("点击县区的条形可筛选到该县区。")
 
 by_stage = data.coverage_by_stage(scope)
 by_stage = by_stage.set_index("stage").loc[labels.stage_order(by_stage["stage"])].reset_index()
-st.plotly_chart(charts.stacked_bars(
+ui.chart(charts.stacked_bars(
     by_stage["stage"], {"单独建立": by_stage["standalone"], "联合或挂靠建立": by_stage["joint_or_attached"],
                         "党建指导员": by_stage["adviser"], "未覆盖": by_stage["uncovered"]},
-    f"{scope.year}年各学段学校覆盖方式", "所"), key="coverage_stage", config={"displaylogo": False})
+    f"{scope.year}年各学段学校覆盖方式", "所"), "coverage_stage")
 
 st.subheader("覆盖情况明细")
 tab_county, tab_stage = st.tabs(["按县区", "按学段"])
@@ -62,9 +60,8 @@ else:
     pivot = tf.pivot_table(index="org_type", columns="formation", values="orgs", aggfunc="sum", fill_value=0)
     types = [t for t in ("党委", "党总支", "党支部") if t in pivot.index]
     pivot = pivot.loc[types]
-    st.plotly_chart(charts.stacked_bars(types, {f: pivot[f].tolist() for f in pivot.columns},
-                                        f"{scope.year}年一级党组织类型与组建方式", "个"),
-                    key="org_type_formation", config={"displaylogo": False})
+    ui.chart(charts.stacked_bars(types, {f: pivot[f].tolist() for f in pivot.columns},
+                                        f"{scope.year}年一级党组织类型与组建方式", "个"), "org_type_formation")
     st.caption(f"一级党组织{c.orgs}个:党委{c.committees}个、党总支{c.general_branches}个、党支部{c.branches}个;"
                f"单独建立{c.standalone}个,联合或挂靠建立{c.joint_or_attached}个;"
                f"公办学校党组织{c.hosted_public}个,民办学校党组织{c.hosted_private}个。")

@@ -32,32 +32,29 @@ ui.count_card(cols[3], "五星级党组织", five, None, "个", f"参加星级�
 
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(charts.stacked_bars(demo_years["year"].astype(str) + "年",
+    ui.chart(charts.stacked_bars(demo_years["year"].astype(str) + "年",
                                         {v: demo_years[k] for k, v in LEVEL_COLS.items()},
                                         "党建示范校累计数(按最高级别)", "所"),
-                    key="demo_levels_trend", config={"displaylogo": False})
+                    "demo_levels_trend")
 with right:
-    st.plotly_chart(charts.grouped_bars(demo_years["year"].astype(str) + "年",
+    ui.chart(charts.grouped_bars(demo_years["year"].astype(str) + "年",
                                         {"当年新增示范校": demo_years["new_schools"],
                                          "当年新增一校一品": brand_years["new_schools"]},
-                                        "各年新增示范创建学校", "所"),
-                    key="demo_new_trend", config={"displaylogo": False})
+                                        "各年新增示范创建学校", "所"), "demo_new_trend")
 
 by_county = data.honors_by_county(scope, "党建示范校")
 key = "demo_county"
-st.plotly_chart(charts.stacked_bars(by_county["county_name"], {v: by_county[k] for k, v in LEVEL_COLS.items()},
+ui.chart(charts.stacked_bars(by_county["county_name"], {v: by_county[k] for k, v in LEVEL_COLS.items()},
                                     f"截至{scope.year}年底各县区党建示范校", "所", keys=by_county["county_code"],
-                                    horizontal=True),
-                key=key, on_select=ui.county_click(key), selection_mode="points", config={"displaylogo": False})
+                                    horizontal=True), key, county_click=True)
 st.caption("点击县区的条形可筛选到该县区。")
 
 left, right = st.columns(2)
 with left:
     if rated:
         s = stars[stars["star_rating"].notna()]
-        st.plotly_chart(charts.count_ranking([f"{int(v)}星级" for v in s["star_rating"]], s["orgs"],
-                                             f"{scope.year}年一级党组织星级评定结果", "个"),
-                        key="stars", config={"displaylogo": False})
+        ui.chart(charts.count_ranking([f"{int(v)}星级" for v in s["star_rating"]], s["orgs"],
+                                             f"{scope.year}年一级党组织星级评定结果", "个"), "stars")
     else:
         st.info(f"{scope.year}年{ui.scope_words(scope)}没有星级评定结果。")
 with right:
@@ -66,9 +63,8 @@ with right:
         st.info("没有“最强党支部”“先进基层党组织”等组织荣誉记录。")
     else:
         pivot = awards.pivot_table(index="year", columns="kind", values="awards", aggfunc="sum", fill_value=0)
-        st.plotly_chart(charts.grouped_bars(pivot.index.astype(str) + "年", {k: pivot[k] for k in pivot.columns},
-                                            "党组织获评荣誉(按授予年份)", "个"),
-                        key="org_awards", config={"displaylogo": False})
+        ui.chart(charts.grouped_bars(pivot.index.astype(str) + "年", {k: pivot[k] for k in pivot.columns},
+                                            "党组织获评荣誉(按授予年份)", "个"), "org_awards")
 
 st.subheader("明细")
 tabs = st.tabs(["示范校按县区", "示范校按年度", "一校一品按年度"])

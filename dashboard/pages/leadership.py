@@ -19,43 +19,39 @@ if not c.combined.defined:
 cols = st.columns(4)
 ui.rate_card(cols[0], "“一肩挑”比例", c.combined, p and p.combined, "一肩挑的党组织 / 依托学校建立的一级党组织")
 ui.rate_card(cols[1], "分设比例", c.separate, p and p.separate)
-ui.rate_card(cols[2], "书记空缺比例", c.vacant, p and p.vacant)
+ui.rate_card(cols[2], "书记空缺比例", c.vacant, p and p.vacant, lower_is_better=True)
 ui.count_card(cols[3], "依托学校的一级党组织", c.combined.den, p and p.combined.den, "个")
 ui.previous_note(h)
 
 by_county = data.orgs_by_county(scope)
 key = "leadership_county"
-st.plotly_chart(charts.stacked_bars(by_county["county_name"], {"一肩挑": by_county["combined"], "分设": by_county["separate"],
+ui.chart(charts.stacked_bars(by_county["county_name"], {"一肩挑": by_county["combined"], "分设": by_county["separate"],
                                                               "书记空缺": by_county["vacant"]},
                                     f"{scope.year}年各县区书记校长设置", "个", percent=True, keys=by_county["county_code"],
-                                    horizontal=True),
-                key=key, on_select=ui.county_click(key), selection_mode="points", config={"displaylogo": False})
+                                    horizontal=True), key, county_click=True)
 st.caption("点击县区的条形可筛选到该县区。")
 
 left, right = st.columns(2)
 by_stage = data.leadership_by_stage(scope)
 by_stage = by_stage.set_index("stage").loc[labels.stage_order(by_stage["stage"])].reset_index()
 with left:
-    st.plotly_chart(charts.stacked_bars(by_stage["stage"], {"一肩挑": by_stage["combined"], "分设": by_stage["separate"],
+    ui.chart(charts.stacked_bars(by_stage["stage"], {"一肩挑": by_stage["combined"], "分设": by_stage["separate"],
                                                            "书记空缺": by_stage["vacant"]},
-                                        f"{scope.year}年各学段书记校长设置", "个", percent=True, horizontal=True),
-                    key="leadership_stage", config={"displaylogo": False})
+                                        f"{scope.year}年各学段书记校长设置", "个", percent=True, horizontal=True), "leadership_stage")
 by_type = data.leadership_by_org_type(scope)
 by_type = by_type.set_index("org_type").loc[[t for t in ("党委", "党总支", "党支部") if t in set(by_type["org_type"])]].reset_index()
 with right:
-    st.plotly_chart(charts.stacked_bars(by_type["org_type"], {"一肩挑": by_type["combined"], "分设": by_type["separate"],
+    ui.chart(charts.stacked_bars(by_type["org_type"], {"一肩挑": by_type["combined"], "分设": by_type["separate"],
                                                              "书记空缺": by_type["vacant"]},
-                                        f"{scope.year}年各类型党组织书记校长设置", "个", percent=True, horizontal=True),
-                    key="leadership_type", config={"displaylogo": False})
+                                        f"{scope.year}年各类型党组织书记校长设置", "个", percent=True, horizontal=True), "leadership_type")
 
 trend = data.orgs_by_year(scope)
 trend = trend[trend["hosted"] > 0]
 rates = {name: [Rate(int(n), int(d)) for n, d in zip(trend[col], trend["hosted"])]
          for name, col in (("一肩挑", "combined"), ("分设", "separate"), ("书记空缺", "vacant"))}
-st.plotly_chart(charts.trend(trend["year"], {k: [r.value for r in v] for k, v in rates.items()},
+ui.chart(charts.trend(trend["year"], {k: [r.value for r in v] for k, v in rates.items()},
                              f"{ui.scope_words(scope)}书记校长设置变化趋势", "%", percent=True,
-                             labels={k: [str(r) for r in v] for k, v in rates.items()}),
-                key="leadership_trend", config={"displaylogo": False})
+                             labels={k: [str(r) for r in v] for k, v in rates.items()}), "leadership_trend")
 st.caption("2022年起推行党组织领导的校长负责制,规模较大的学校(党委、党总支)书记、校长逐步分设。")
 
 st.subheader("明细")

@@ -30,36 +30,32 @@ ui.previous_note(h)
 
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(charts.trend(years["year"], {"年末党员数": years["members_end"]}, "党员数变化", "名",
+    ui.chart(charts.trend(years["year"], {"年末党员数": years["members_end"]}, "党员数变化", "名",
                                  labels={"年末党员数": [f"{int(v)}名" for v in years["members_end"]]}),
-                    key="members_trend", config={"displaylogo": False})
+                    "members_trend")
 with right:
     exits = years["deceased"] + years["other_exits"]
-    st.plotly_chart(charts.grouped_bars(years["year"].astype(str) + "年",
+    ui.chart(charts.grouped_bars(years["year"].astype(str) + "年",
                                         {"新发展": years["admitted"], "转入": years["transferred_in"],
                                          "转出": years["transferred_out"], "死亡及其他减少": exits},
-                                        "党员发展与流动", "名"),
-                    key="flows", config={"displaylogo": False})
+                                        "党员发展与流动", "名"), "flows")
 
 by_county = data.members_by_county(scope)
 left, right = st.columns(2)
 with left:
     key = "members_county"
-    st.plotly_chart(charts.count_ranking(by_county["county_name"], by_county["members_end"],
-                                         f"{scope.year}年各县区党员数", "名", keys=by_county["county_code"]),
-                    key=key, on_select=ui.county_click(key), selection_mode="points", config={"displaylogo": False})
+    ui.chart(charts.count_ranking(by_county["county_name"], by_county["members_end"],
+                                         f"{scope.year}年各县区党员数", "名", keys=by_county["county_code"]), key, county_click=True)
 with right:
     key = "per100_county"
-    st.plotly_chart(charts.rate_ranking(by_county["county_name"], by_county["members_end"], by_county["staff"],
+    ui.chart(charts.rate_ranking(by_county["county_name"], by_county["members_end"], by_county["staff"],
                                         f"{scope.year}年各县区每百名教职工党员数", keys=by_county["county_code"],
-                                        unit="", axis_title="每百名教职工党员数(名)"),
-                    key=key, on_select=ui.county_click(key), selection_mode="points", config={"displaylogo": False})
+                                        unit="", axis_title="每百名教职工党员数(名)"), key, county_click=True)
 st.caption("点击县区的条形可筛选到该县区。")
 
-st.plotly_chart(charts.funnel(["入党申请人", "入党积极分子", "发展对象", "新发展党员"],
+ui.chart(charts.funnel(["入党申请人", "入党积极分子", "发展对象", "新发展党员"],
                               [y.get("applicants") or 0, y.get("activists") or 0, y.get("candidates") or 0,
-                               y.get("admitted") or 0], f"{scope.year}年发展党员工作情况"),
-                key="pipeline", config={"displaylogo": False})
+                               y.get("admitted") or 0], f"{scope.year}年发展党员工作情况"), "pipeline")
 
 st.subheader("明细")
 tabs = st.tabs(["按县区", "按年度"])

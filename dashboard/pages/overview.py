@@ -18,7 +18,7 @@ ui.rate_card(row1[1], "党组织覆盖率", c.org_coverage, p and p.org_coverage
 ui.rate_card(row1[2], "党的工作覆盖率", c.work_coverage, p and p.work_coverage, "有党组织或党建指导员的学校 / 学校数")
 ui.count_card(row1[3], "党组织数(一级)", c.orgs, p and p.orgs, "个")
 row2 = st.columns(4)
-ui.rate_card(row2[0], "书记校长“一肩挑”比例", c.combined, p and p.combined, "一肩挑的党组织 / 依托学校建立的一级党组织")
+ui.rate_card(row2[0], "“一肩挑”比例", c.combined, p and p.combined, "一肩挑的党组织 / 依托学校建立的一级党组织")
 ui.count_card(row2[1], "党建示范校", c.demo_schools, p and p.demo_schools, "所", "持有未撤销党建示范校称号的学校(按最高级别计一次)")
 ui.count_card(row2[2], "党员数", c.members, p and p.members, "名")
 ui.rate_card(row2[3], "党员增长率", c.growth, p and p.growth, "净增党员 / 年初党员数")
@@ -53,6 +53,5 @@ elif metric == "每百名教职工党员数":
 else:
     fig = charts.rate_ranking(cov["county_name"], cov["org_covered"], cov["schools"], f"{scope.year}年各县区党组织覆盖率",
                               keys=cov["county_code"])
-st.plotly_chart(fig, key=key, on_select=ui.county_click(key), selection_mode="points",
-                config={"displaylogo": False})
+ui.chart(fig, key, county_click=True)
 st.caption("点击县区的条形可筛选到该县区。")

@@ -55,13 +55,11 @@ cols[3].metric("党员数", f"{int(row['members_end'])}名" if row["members_end"
 left, right = st.columns(2)
 with left:
     m = hist.dropna(subset=["members_end"])
-    st.plotly_chart(charts.trend(m["year"], {"年末党员数": m["members_end"]}, "党员数", "名",
-                                 labels={"年末党员数": [f"{int(v)}名" for v in m["members_end"]]}),
-                    key="profile_members", config={"displaylogo": False})
+    ui.chart(charts.trend(m["year"], {"年末党员数": m["members_end"]}, "党员数", "名",
+                                 labels={"年末党员数": [f"{int(v)}名" for v in m["members_end"]]}), "profile_members")
 with right:
-    st.plotly_chart(charts.trend(hist["year"], {"教职工数": hist["staff"]}, "教职工数", "名",
-                                 labels={"教职工数": [f"{int(v)}名" for v in hist["staff"]]}),
-                    key="profile_staff", config={"displaylogo": False})
+    ui.chart(charts.trend(hist["year"], {"教职工数": hist["staff"]}, "教职工数", "名",
+                                 labels={"教职工数": [f"{int(v)}名" for v in hist["staff"]]}), "profile_staff")
 
 st.subheader("历年情况")
 ui.table(hist, f"{s['school_name']}历年情况", scope, "t_profile_years",

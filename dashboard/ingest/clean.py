@@ -1,0 +1,407 @@
+"""Cleaning one sheet's rows into the contract's columns: vectorised per column, never per cell.
+
+Each column is normalised the way its type needs (full-width digits, stray spaces, "2023年",
+"1,234", numbers stored as text, "12.0"), documented synonyms are mapped and reported, and every
+value that is still not valid gives the row a Chinese reason. A row with any reason is rejected
+whole, with its values as written, so it can be corrected and imported again.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from dashboard import contract
+from dashboard.ingest import headers as hdr
+from dashboard.ingest.issues import INFO, WARNING, ERROR, Issue, TableCount
+from dashboard.ingest.read import RawSheet, cell_text
+from dashboard.ingest.regions import CountyLookup
+
+META = ["_file", "_sheet", "_row"]  # provenance carried by every accepted and rejected row
+PROBLEM_COLUMNS = ["_row", "column", "value", "message"]
+
+# Words a bureau writes for "not applicable" in an optional column (撤并年份 "否", 星级 "无").
+EMPTY_MARKERS = frozenset({"无", "否", "-", "--", "—", "——", "–", "/", "空", "null", "NULL", "None", "none",
+                           "NaN", "nan", "N/A", "n/a", "不适用"})
+EXCEL_ERRORS = frozenset({"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"})
+TOTAL_ROW = re.compile(r"^(全[县区市省]|本[县区市])?(合计|总计|小计|汇总)[::]?$")
+NOTE_ROW = re.compile(r"^(填报人|填表人|审核人|负责人|单位负责人|联系人|联系电话|填报日期|填表日期|制表|说明|注[::]|备注|填表说明)")
+
+# Spellings seen in bureau forms for the contract's values. Each use is reported; anything else
+# outside the allowed list is rejected, so no value is ever matched by resemblance.
+SYNONYMS: dict[str, dict[str, str]] = {
+    "coverage": {"单独组建": "单独建立", "联合组建": "联合建立", "挂靠组建": "挂靠建立",
+                 "指导员": "党建指导员", "选派党建指导员": "党建指导员", "派驻党建指导员": "党建指导员"},
+    "formation": {"单独组建": "单独建立", "联合组建": "联合建立", "挂靠组建": "挂靠建立"},
+    "leadership": {"是": "一肩挑"},
+    "stage": {"九年制学校": "九年一贯制学校", "九年一贯制": "九年一贯制学校", "十二年一贯制": "十二年一贯制学校",
+              "完中": "完全中学", "中职": "中等职业学校", "中职学校": "中等职业学校", "特校": "特殊教育学校",
+              "特教学校": "特殊教育学校", "普通高中": "高中", "初级中学": "初中"},
+    "ownership": {"公立": "公办", "私立": "民办"},
+    "locale": {"城市": "城区", "农村": "乡村", "镇": "镇区"},
+    "org_type": {"党支部委员会": "党支部", "支部": "党支部", "总支": "党总支", "党总支部": "党总支",
+                 "党总支部委员会": "党总支", "党委员会": "党委", "基层党委": "党委"},
+    "level": {"国家": "国家级", "省": "省级", "市": "市级", "县": "县级", "区级": "县级", "县区级": "县级"},
+    "kind": {"示范校": "党建示范校", "党建示范学校": "党建示范校"},
+}
+# A "是/否" answer that cannot be mapped without choosing for the user.
+AMBIGUOUS = {"leadership": {"否": "“否”无法区分“分设”和“书记空缺”,请填写其中之一"}}
+
+ID_COLUMNS = frozenset({"org_id", "parent_org_id", "honor_id"})
+COUNT_UNITS = r"(人|名|个|所|次)$"
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+@dataclass
+class SheetResult:
+    table: str
+    file: str
+    sheet: str
+    accepted: pd.DataFrame            # contract columns, typed, plus META
+    rejected: pd.DataFrame            # contract columns as written (text), plus META and _reason
+    problems: pd.DataFrame            # PROBLEM_COLUMNS: one line per rejected cell
+    issues: list[Issue] = field(default_factory=list)
+    count: TableCount | None = None
+
+
+@dataclass
+class Cleaned:
+    values: pd.Series
+    problems: pd.Series               # object: a reason or None
+    notes: list[tuple[str, str]] = field(default_factory=list)   # (severity, message)
+
+
+# ---------------------------------------------------------------- text helpers
+
+def _text_series(values) -> pd.Series:
+    s = pd.Series(list(map(cell_text, values)), dtype="str")
+    s = s.str.replace("[\u200b\ufeff]", "", regex=True).str.strip()
+    return s.mask(s == "")
+
+
+def _compact(s: pd.Series) -> pd.Series:
+    """For codes, numbers, dates and allowed values: full-width forms and every space removed."""
+    return s.str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
+
+
+def _flag(problems: pd.Series, mask, message) -> pd.Series:
+    """Give rows in mask a reason unless they already have one (the first reason is the clearest)."""
+    mask = pd.Series(mask, index=problems.index).fillna(False).astype(bool) & problems.isna()
+    if mask.any():
+        problems = problems.copy()
+        problems[mask] = message[mask] if isinstance(message, pd.Series) else message
+    return problems
+
+
+def _quoted(s: pd.Series, suffix: str, prefix: str = "") -> pd.Series:
+    return prefix + "“" + s.astype("str") + "”" + suffix
+
+
+def _none(index) -> pd.Series:
+    return pd.Series(None, index=index, dtype=object)
+
+
+# ---------------------------------------------------------------- per type
+
+def _blank_rules(col: contract.Column, s: pd.Series, t: pd.Series, problems: pd.Series):
+    """Shared by every type: Excel error values, required cells, "无/否" in optional cells."""
+    notes = []
+    problems = _flag(problems, s.isin(EXCEL_ERRORS), _quoted(s, "是 Excel 的错误值(公式出错),请填写实际数值", "单元格"))
+    if col.nullable:
+        marker = t.isin(EMPTY_MARKERS)
+        if marker.any():
+            notes.append((INFO, f"{int(marker.sum())} 个单元格填写的“{'、'.join(sorted(set(t[marker])))}”按空值导入"))
+            t = t.mask(marker)
+    else:
+        problems = _flag(problems, s.isna(), "必填,不能为空")
+    return t, problems, notes
+
+
+def clean_int(col: contract.Column, s: pd.Series) -> Cleaned:
+    problems = _none(s.index)
+    t = _compact(s)
+    t, problems, notes = _blank_rules(col, s, t, problems)
+    is_year = col.min_value == contract.MIN_YEAR
+    if is_year:
+        t = t.str.replace(r"(?<=\d)年度?$", "", regex=True)
+    elif col.min_value == 0:
+        t = t.str.replace(r"(?<=\d)" + COUNT_UNITS, "", regex=True)
+    t = t.str.replace(r"(?<=\d)[,,](?=\d{3}(\D|$))", "", regex=True)
+    int_like = t.str.fullmatch(r"[+-]?\d{1,15}(\.0*)?").fillna(False).astype(bool)
+    present = t.notna()
+    bad = present & ~int_like & problems.isna()
+    if bad.any():
+        percent = t.str.endswith("%").fillna(False).astype(bool)
+        decimal = t.str.fullmatch(r"[+-]?\d*\.\d+").fillna(False).astype(bool)
+        problems = _flag(problems, bad & percent, _quoted(s, "是百分比,此列应填整数(人数、个数或年份)"))
+        problems = _flag(problems, bad & decimal, _quoted(s, "不是整数"))
+        if col.nullable:
+            problems = _flag(problems, bad & (t == "是"), "填写了“是”,此列应填具体数值,没有请留空")
+        problems = _flag(problems, bad & t.str.fullmatch(r"[+-]?\d{16,}").fillna(False).astype(bool), _quoted(s, "数值过大"))
+        problems = _flag(problems, bad, _quoted(s, "不是数字" if not is_year else "不是年份(应为四位数字,如 2023)"))
+    nums = pd.to_numeric(t.where(int_like).str.replace(r"\.0*$", "", regex=True), errors="coerce")
+    values = nums.round().astype("Int64")
+    if col.min_value is not None and col.max_value is not None:
+        out = values.notna() & ((values < col.min_value) | (values > col.max_value))
+        problems = _flag(problems, out, _quoted(s, f"超出范围,应在 {col.min_value}–{col.max_value} 之间"))
+    elif col.min_value is not None:
+        out = values.notna() & (values < col.min_value)
+        problems = _flag(problems, out, _quoted(s, "不能为负数" if col.min_value == 0 else f"应不小于 {col.min_value}"))
+    return Cleaned(values, problems, notes)
+
+
+_DATE_YMD = r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"
+_DATE_COMPACT = r"^(\d{4})(\d{2})(\d{2})$"
+
+
+def clean_date(col: contract.Column, s: pd.Series) -> Cleaned:
+    problems = _none(s.index)
+    t = s.str.normalize("NFKC").str.strip().str.replace(r"[T\s]+\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "", regex=True)
+    t = t.str.replace(r"\s+", "", regex=True)
+    t, problems, notes = _blank_rules(col, s, t, problems)
+    parts = t.str.extract(_DATE_YMD)
+    compact = t.str.extract(_DATE_COMPACT)
+    parts = parts.fillna(compact)
+    ymd = parts.apply(lambda c: pd.to_numeric(c, errors="coerce"))
+    ymd.columns = ["year", "month", "day"]
+    values = pd.to_datetime(ymd, errors="coerce")
+    serial = t.str.fullmatch(r"\d{5}(\.0+)?").fillna(False).astype(bool)
+    if serial.any():
+        days = pd.to_numeric(t.where(serial), errors="coerce")
+        in_range = serial & days.between(20000, 80000)
+        values = values.mask(in_range, EXCEL_EPOCH + pd.to_timedelta(days.where(in_range), unit="D"))
+        if in_range.any():
+            notes.append((WARNING, f"{int(in_range.sum())} 个日期是 Excel 日期序号,已换算为日期"))
+    present = t.notna()
+    matched = parts[0].notna() | serial
+    problems = _flag(problems, present & ~matched, _quoted(s, "不是日期,请按 2021-03-01 的格式填写"))
+    problems = _flag(problems, present & values.isna(), _quoted(s, "不是有效日期"))
+    years = values.dt.year
+    problems = _flag(problems, years.notna() & ((years < contract.MIN_YEAR) | (years > contract.MAX_YEAR)),
+                     _quoted(s, f"年份超出范围({contract.MIN_YEAR}–{contract.MAX_YEAR})"))
+    return Cleaned(values, problems, notes)
+
+
+def clean_enum(col: contract.Column, s: pd.Series) -> Cleaned:
+    problems = _none(s.index)
+    t = _compact(s)
+    t, problems, notes = _blank_rules(col, s, t, problems)
+    for word, reason in AMBIGUOUS.get(col.name, {}).items():
+        problems = _flag(problems, t == word, reason)
+    synonyms = SYNONYMS.get(col.name, {})
+    if synonyms:
+        mapped = t.map(synonyms)
+        used = mapped.notna() & problems.isna()
+        if used.any():
+            for written, n in t[used].value_counts().items():
+                notes.append((WARNING, f"“{written}”按“{synonyms[written]}”导入({n} 行)"))
+            t = t.mask(used, mapped)
+    allowed = set(col.allowed)
+    bad = t.notna() & ~t.isin(allowed)
+    choices = "、".join(col.allowed)
+    yes_no = t.isin({"是", "否", "TRUE", "FALSE"})
+    problems = _flag(problems, bad & yes_no, _quoted(s, f"是“是/否”答案,此列应填:{choices}", "填写了"))
+    problems = _flag(problems, bad, _quoted(s, f"不是允许的值,应为:{choices}"))
+    return Cleaned(t, problems, notes)
+
+
+def clean_id(col: contract.Column, s: pd.Series, counties: CountyLookup | None = None) -> Cleaned:
+    problems = _none(s.index)
+    t = _compact(s).str.lstrip("'")
+    t, problems, notes = _blank_rules(col, s, t, problems)
+    if col.digits:
+        t = t.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+        ok = t.str.fullmatch(rf"\d{{{col.digits}}}").fillna(False).astype(bool)
+        bad = t.notna() & ~ok
+        if bad.any() and col.name == "county_code" and counties is not None:
+            t, problems, more = _county_names(s, t, bad, problems, counties)
+            notes += more
+            bad = t.notna() & ~t.str.fullmatch(rf"\d{{{col.digits}}}").fillna(False).astype(bool)
+        scientific = t.str.fullmatch(r"\d+(\.\d+)?[eE][+]?\d+").fillna(False).astype(bool)
+        problems = _flag(problems, bad & scientific,
+                         _quoted(s, "被 Excel 显示成了科学计数法,数字已失真:请把该列设为“文本”格式后重新填写"))
+        digits = t.str.fullmatch(r"\d+").fillna(False).astype(bool)
+        problems = _flag(problems, bad & digits, _quoted(s, f"应为 {col.digits} 位数字,实际为 ") + t.str.len().astype("str") + " 位")
+        problems = _flag(problems, bad, _quoted(s, f"应为 {col.digits} 位数字"))
+    return Cleaned(t, problems, notes)
+
+
+def _county_names(s, t, bad, problems, counties: CountyLookup):
+    """County written by name: converted through the regions, each conversion reported."""
+    notes = []
+    names = t[bad & problems.isna()]
+    converted = {}
+    for name in names.unique():
+        code, reason = counties.lookup(name)
+        if code:
+            converted[name] = code
+        else:
+            problems = _flag(problems, t == name, reason)
+    if converted:
+        hit = t.isin(list(converted))
+        t = t.mask(hit, t.map(converted))
+        summary = "、".join(f"{k}→{v}" for k, v in converted.items())
+        notes.append((WARNING, f"县区代码列填写的是县区名称,已按行政区划换算:{summary}({int(hit.sum())} 行)"))
+    return t, problems, notes
+
+
+def clean_text(col: contract.Column, s: pd.Series) -> Cleaned:
+    problems = _none(s.index)
+    t, problems, notes = _blank_rules(col, s, s, problems)
+    return Cleaned(t, problems, notes)
+
+
+def clean_column(col: contract.Column, s: pd.Series, counties: CountyLookup | None = None) -> Cleaned:
+    if col.dtype == contract.INT:
+        return clean_int(col, s)
+    if col.dtype == contract.DATE:
+        return clean_date(col, s)
+    if col.allowed:
+        return clean_enum(col, s)
+    if col.digits or col.name in ID_COLUMNS:
+        return clean_id(col, s, counties)
+    return clean_text(col, s)
+
+
+# ---------------------------------------------------------------- a whole sheet
+
+def _fill_merged(sheet: RawSheet, start: int) -> list[tuple[int, int, int, int]]:
+    """Merged cells in the data area read as one value then blanks; a merge is the user's explicit
+    statement that the cells share the value, so each row gets it."""
+    filled = []
+    for r1, c1, r2, c2 in sheet.merged:
+        if r1 < start or r1 >= len(sheet.rows):
+            continue
+        value = sheet.rows[r1][c1] if c1 < len(sheet.rows[r1]) else None
+        for r in range(r1, min(r2, len(sheet.rows) - 1) + 1):
+            row = sheet.rows[r]
+            if len(row) <= c2:
+                row.extend([None] * (c2 + 1 - len(row)))
+            for c in range(c1, c2 + 1):
+                row[c] = value
+        if r2 > r1:
+            filled.append((r1, c1, r2, c2))
+    return filled
+
+
+def clean_sheet(sheet: RawSheet, header: hdr.Header, counties: CountyLookup) -> SheetResult:
+    table = contract.TABLES[header.table]
+    issues: list[Issue] = []
+    where = dict(file=sheet.file, sheet=sheet.sheet, table=table.name)
+
+    filled = _fill_merged(sheet, header.data_start)
+    data = sheet.rows[header.data_start:]
+    width = max([len(r) for r in data] + [max(header.columns, default=-1) + 1])
+    data = [r if len(r) == width else list(r) + [None] * (width - len(r)) for r in data]
+    columns = list(zip(*data)) if data else [()] * width
+    text = {j: _text_series(columns[j]) for j in range(width)}
+    n = len(data)
+    rownum = pd.Series(np.arange(header.data_start + 1, header.data_start + 1 + n), dtype="int64")
+
+    for r1, c1, r2, c2 in filled:
+        name = header.columns.get(c1)
+        label = table.label_of(name) if name else f"第 {c1 + 1} 列"
+        issues.append(Issue(WARNING, f"第 {r1 + 1}–{r2 + 1} 行为合并单元格,已把合并单元格的值“{cell_text(sheet.rows[r1][c1]) or ''}”填入每一行",
+                            row=r1 + 1, column=label, **where))
+
+    # Blank rows are layout; 合计 and note lines are listed as skipped, never counted as data.
+    ignored = {j for j, t in header_titles(sheet, header).items() if hdr.norm(t) in hdr.IGNORED}
+    content = [j for j in range(width) if j not in ignored]
+    nonblank = pd.concat([text[j].notna() for j in content], axis=1).any(axis=1) if content and n else pd.Series(False, index=range(n))
+    compact = {j: text[j].str.replace(r"\s+", "", regex=True) for j in range(width)}
+    total = pd.concat([compact[j].str.fullmatch(TOTAL_ROW.pattern).fillna(False).astype(bool) for j in range(width)],
+                      axis=1).any(axis=1) if width and n else pd.Series(False, index=range(n))
+    first = pd.Series(pd.NA, index=range(n), dtype="str")
+    for j in reversed(range(width)):
+        first = compact[j].where(compact[j].notna(), first)
+    note = first.str.match(NOTE_ROW.pattern).fillna(False).astype(bool)
+    skip_total = total  # even with 序号 as its only other cell, a 合计 line is listed, not dropped
+    skip_note = nonblank & ~total & note
+    for kind, mask in (("合计行", skip_total), ("说明或签字行", skip_note)):
+        for r in rownum[mask]:
+            issues.append(Issue(INFO, f"{kind},不是数据,未导入", row=int(r), **where))
+    keep = nonblank & ~skip_total & ~skip_note
+
+    idx = keep[keep].index
+    raw = pd.DataFrame({table.label_of(name): text[j][idx].reset_index(drop=True) for j, name in header.columns.items()})
+    rows = rownum[idx].reset_index(drop=True)
+    m = len(idx)
+    problems = pd.DataFrame(columns=PROBLEM_COLUMNS)
+    row_reasons = pd.Series(pd.NA, index=range(m), dtype="str")
+    parts = []
+    values = {}
+
+    sheet_reason = None
+    if header.duplicates:
+        dup = "、".join(f"“{table.label_of(c)}”(第 {'、'.join(str(j + 1) for j in cols)} 列)" for c, cols in header.duplicates.items())
+        sheet_reason = f"表头中重复出现{dup},无法确定用哪一列"
+    elif header.missing:
+        sheet_reason = "缺少必填列:" + "、".join(f"“{table.label_of(c)}”" for c in header.missing)
+    if sheet_reason:
+        issues.append(Issue(ERROR, f"{sheet_reason};本表 {m} 行全部未导入", **where))
+        row_reasons = pd.Series([sheet_reason] * m, dtype="str")
+        parts.append(pd.DataFrame({"_row": rows, "column": "", "value": "", "message": sheet_reason}))
+    else:
+        by_name = {name: j for j, name in header.columns.items()}
+        for col in table.columns:
+            if col.name not in by_name:
+                issues.append(Issue(INFO, f"表中没有“{col.label}”列,按空值导入", **where))
+                values[col.name] = pd.Series([None] * m, dtype=object)
+                continue
+            s = text[by_name[col.name]][idx].reset_index(drop=True)
+            c = clean_column(col, s, counties)
+            values[col.name] = c.values
+            for severity, message in c.notes:
+                issues.append(Issue(severity, message, column=col.label, **where))
+            bad = c.problems.notna()
+            if bad.any():
+                parts.append(pd.DataFrame({"_row": rows[bad], "column": col.label,
+                                           "value": s[bad].fillna(""), "message": c.problems[bad]}))
+                reason = (col.label + ":" + c.problems.astype("str")).where(bad)
+                row_reasons = _join(row_reasons, reason)
+    if parts:
+        problems = pd.concat(parts, ignore_index=True)
+
+    rejected_mask = row_reasons.notna()
+    meta = pd.DataFrame({"_file": sheet.file, "_sheet": sheet.sheet, "_row": rows})
+    if sheet_reason:
+        accepted = _empty_accepted(table)
+    else:
+        accepted = pd.concat([pd.DataFrame(values), meta], axis=1)[~rejected_mask.to_numpy()].reset_index(drop=True)
+    rejected = pd.concat([raw, meta], axis=1)[rejected_mask.to_numpy()].reset_index(drop=True)
+    rejected["_reason"] = row_reasons[rejected_mask].to_numpy()
+    count = TableCount(table.name, read=m, accepted=len(accepted), rejected=len(rejected),
+                       skipped=int(skip_total.sum() + skip_note.sum()))
+    for j, title in header.unknown:
+        has_data = bool(text[j][idx].notna().any()) if j in text else False
+        issues.append(Issue(WARNING if has_data else INFO,
+                            f"“{title}”不是“{table.label}”表的列(第 {j + 1} 列),其内容未导入", **where))
+    if header.column_number_row is not None:
+        issues.append(Issue(INFO, "栏次行(甲、乙、1、2……),不是数据,未导入", row=header.column_number_row + 1, **where))
+    return SheetResult(table.name, sheet.file, sheet.sheet, accepted, rejected, problems, issues, count)
+
+
+def _join(acc: pd.Series, more: pd.Series) -> pd.Series:
+    """Row-wise "a;b" of two reason columns, either of which may be missing."""
+    both = acc.notna() & more.notna()
+    acc = acc.mask(both, acc + ";" + more)
+    return acc.mask(acc.isna() & more.notna(), more)
+
+
+def header_titles(sheet: RawSheet, header: hdr.Header) -> dict[int, str]:
+    """The deepest non-empty title of each column of the header block."""
+    out = {}
+    for i in header.rows:
+        for j, v in enumerate(sheet.rows[i]):
+            t = cell_text(v)
+            if t and t.strip():
+                out[j] = t
+    return out
+
+
+def _empty_accepted(table: contract.Table) -> pd.DataFrame:
+    return pd.DataFrame({**{c: pd.Series([], dtype=object) for c in table.names},
+                         "_file": pd.Series([], dtype="str"), "_sheet": pd.Series([], dtype="str"),
+                         "_row": pd.Series([], dtype="int64")})
