@@ -19,6 +19,7 @@ pages = {
         st.Page(f"{P}/action_lists.py", title="问题清单", icon=":material/checklist:"),
     ],
     "数据与报告": [
+        st.Page(f"{P}/report_export.py", title="报告导出", icon=":material/description:"),
         st.Page(f"{P}/data_admin.py", title="数据管理", icon=":material/database:"),
     ],
 }

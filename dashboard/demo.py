@@ -498,6 +498,9 @@ class _Builder:
                 break
             first = cand[_first_of_groups(group_of[cand])]
             full[first] += 1
+        # A probationary member in a school with two full members would make it due for its own
+        # organisation next year already; keep the first year's groups clean of that.
+        self.prob0[gs] &= full[gs] < 2
         self.end0[gs] = full[gs] + self.prob0[gs]
 
         # The host is the public school with most members (then most staff) in the group.
@@ -879,7 +882,7 @@ class _Builder:
         size = np.bincount(self.group_of[current], minlength=self.G)
         cand = np.flatnonzero(current & ~self.is_host & (full_prev >= 3))
         g = self.group_of[cand]
-        cand = cand[(size[g] >= 3) & ~self.close_group[g] & (rng.random(len(cand)) < 0.5)]
+        cand = cand[(size[g] >= 3) & ~self.close_group[g] & (rng.random(len(cand)) < 0.7)]
         cand = cand[np.lexsort((-full_prev[cand], self.group_of[cand]))]
         promote = cand[_first_of_groups(self.group_of[cand])]
         self.group_of[promote] = -1
