@@ -672,8 +672,9 @@ class _Builder:
         brand = np.array(_PRIVATE_BRANDS, dtype=object)[rng.integers(0, len(_PRIVATE_BRANDS), N)]
         urban = locale == URBAN
         public = ~private
-        # Ordinals among public schools of a kind: 第二小学, 第三幼儿园 … (first schools first).
-        seniority = np.lexsort((self.opened, stage, c))
+        # Ordinals among public schools of a kind: 第二小学, 第三幼儿园 … (first schools first; a school
+        # that will close never takes first place, so no township loses its 中心小学).
+        seniority = np.lexsort((self.opened, self.closed >= 0, stage, c))
         rank_county = np.empty(N, dtype=np.int64)
         rank_county[seniority] = _rank_in_groups(c[seniority], stage[seniority], urban[seniority],
                                                  private[seniority])
@@ -798,6 +799,8 @@ class _Builder:
         self.young_share = np.clip(rng.uniform(0.18, 0.40, N) + np.where(stage == KG, 0.15, 0.0), 0, 0.9)
         student_ratio = np.array([11, 15, 12, 13, 13, 12, 13, 15, 4.5])[stage] * rng.uniform(0.8, 1.2, N)
         drift = np.ones(N)
+        self.host_now = self.group_host.copy()
+        self.hosts_by_year = {}
 
         org_of = self.org_of0.copy()
         cov = np.where(org_of >= 0, np.where(self.group_of >= 0, self.group_formation[np.maximum(self.group_of, 0)],
@@ -817,6 +820,7 @@ class _Builder:
             if y > y0:
                 drift *= np.exp(rng.normal(0, 0.025, N))
                 n_orgs = self._year_events(y, open_, org_of, cov, end, prob_prev, new, n_orgs)
+            self.hosts_by_year[y] = self.host_now.copy()
             idx = np.flatnonzero(open_)
             ramp = np.minimum(1.0, 0.5 + 0.2 * (y - self.opened[idx]))
             staff = np.maximum(np.rint(self.staff_base[idx] * drift[idx] * ramp), 5).astype(np.int64)
@@ -880,12 +884,24 @@ class _Builder:
         # year or more late (the action list's content), unless its group would drop below two schools.
         current = open_ & (self.group_of >= 0)
         size = np.bincount(self.group_of[current], minlength=self.G)
-        cand = np.flatnonzero(current & ~self.is_host & (full_prev >= 3))
+        cand = np.flatnonzero(current & (full_prev >= 3))
         g = self.group_of[cand]
         cand = cand[(size[g] >= 3) & ~self.close_group[g] & (rng.random(len(cand)) < 0.7)]
         cand = cand[np.lexsort((-full_prev[cand], self.group_of[cand]))]
         promote = cand[_first_of_groups(self.group_of[cand])]
+        left = promote[self.is_host[promote]]
+        lost = np.zeros(self.G, bool)
+        lost[self.group_of[left]] = True
         self.group_of[promote] = -1
+        # A host that leaves hands its group to the remaining school with most full members.
+        if len(left):
+            heirs = np.flatnonzero(current & (self.group_of >= 0))
+            heirs = heirs[lost[self.group_of[heirs]]]
+            heirs = heirs[np.lexsort((-self.staff_base[heirs], -full_prev[heirs], self.group_of[heirs]))]
+            heirs = heirs[_first_of_groups(self.group_of[heirs])]
+            self.is_host[left] = False
+            self.is_host[heirs] = True
+            self.host_now[self.group_of[heirs]] = heirs
 
         founders = np.r_[own, promote]
         if len(founders):
@@ -986,7 +1002,7 @@ class _Builder:
                                                                                  np.cumsum(steps, axis=1)]
 
         name = self._org_names(o)
-        rows = {k: [] for k in ("org", "year", "lead", "last", "star", "full", "prob")}
+        rows = {k: [] for k in ("org", "year", "lead", "last", "star", "full", "prob", "host")}
         state = np.where(self.lead0 == VACANT, rng.integers(0, 2, len(self.lead0)), self.lead0)
         state = np.r_[state, np.full(n_orgs - len(self.lead0), -1)]
         star = np.full(n_orgs, -1)
@@ -1034,7 +1050,8 @@ class _Builder:
             held = (elections[idx] <= last_day).sum(axis=1)
             last = elections[idx, np.maximum(held - 1, 0)]
             for k, v in (("org", idx), ("year", np.full(len(idx), y)), ("lead", lead[idx]), ("last", last),
-                         ("star", star[idx]), ("full", full[idx]), ("prob", prob[idx])):
+                         ("star", star[idx]), ("full", full[idx]), ("prob", prob[idx]),
+                         ("host", self.host_in(y)[idx])):
                 rows[k].append(v)
         self.org_rows = {k: np.concatenate(v) for k, v in rows.items()}
         self.org_name = name
@@ -1043,6 +1060,12 @@ class _Builder:
     @property
     def child_no(self):
         return self.org["child_no"][self.org["parent"] >= 0]
+
+    def host_in(self, y: int) -> np.ndarray:
+        """Each organisation's host school in year y (a joint organisation's host can change)."""
+        host = self.org["host"].copy()
+        host[self.group_org] = self.hosts_by_year[y]
+        return host
 
     def _org_names(self, o) -> pd.Series:
         host = o["host"]
@@ -1138,6 +1161,7 @@ class _Builder:
             # Organisation titles: 先进基层党组织 every year, 最强党支部 from the campaign's start.
             k = min(len(alive), int(round(0.02 * len(alive))) + 1)
             pick = rng.choice(alive, size=k, replace=False)
+            host = self.host_in(y)
             add(np.where(rng.random(k) < 0.5, host[pick], -1), pick, ADVANCED,
                 rng.choice(4, size=k, p=[0.01, 0.09, 0.30, 0.60]), np.full(k, y))
             if y >= y0 + 2:
@@ -1229,7 +1253,7 @@ class _Builder:
             "org_type": _labels(contract.ORG_TYPES, o["type"][oi]),
             "parent_org_id": _take(org_ids, o["parent"][oi]),
             "formation": _labels(contract.FORMATIONS, o["formation"][oi]),
-            "host_school_id": _take(self.school_id, o["host"][oi]),
+            "host_school_id": _take(self.school_id, q["host"]),
             "leadership": _labels(contract.LEADERSHIPS, q["lead"]),
             "established_date": o["established"][oi].astype("datetime64[s]"),
             "last_election_date": q["last"].astype("datetime64[D]").astype("datetime64[s]"),

@@ -674,16 +674,16 @@ _DOMAINS = {
 _DENSE_LIMIT = 1 << 26
 
 
-def _encode(arrays: list[pa.Array]) -> tuple[list[np.ndarray], int]:
+def _encode(arrays: list) -> tuple[list[np.ndarray], int]:
     """Integer codes (-1 for null) for several string arrays, equal strings getting equal codes."""
     if not arrays:
         return [], 0
-    encoded = pa.chunked_array(arrays, type=pa.large_string()).dictionary_encode()
-    chunks = encoded.chunks
-    size = len(chunks[0].dictionary) if chunks else 0
-    flat = (np.concatenate([c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in chunks])
-            if chunks else np.empty(0)).astype(np.int64)
-    return np.split(flat, np.cumsum([len(a) for a in arrays])[:-1]), size
+    # One contiguous array: encoding many chunks re-emits the growing dictionary with each chunk.
+    chunks = [c for a in arrays for c in (a.chunks if isinstance(a, pa.ChunkedArray) else [a])]
+    whole = pa.concat_arrays([c.cast(pa.large_string()) for c in chunks]) if chunks else pa.array([], pa.large_string())
+    encoded = whole.dictionary_encode()
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return np.split(codes, np.cumsum([len(a) for a in arrays])[:-1]), len(encoded.dictionary)
 
 
 class _Index:
