@@ -1,0 +1,135 @@
+"""The served app in Debian's Chromium: every page loads, filters change figures and live in the
+URL, clicks on a county bar and a school row land where expected, and four tabs opened at once
+on a fresh server all render. Screenshots go to test-artifacts/."""
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests import handmade as h
+from tests.browser_support import ARTIFACTS, launch, served_app, wait_for_app
+
+pytestmark = pytest.mark.browser
+PAGES = {"overview": "总览", "coverage": "组织覆盖", "leadership": "书记、校长“一肩挑”", "demonstration": "示范创建",
+         "members": "党员发展", "school_profile": "学校画像", "action_lists": "问题清单"}
+
+
+@pytest.fixture(scope="module")
+def server(handmade_dir):
+    ARTIFACTS.mkdir(exist_ok=True)
+    with served_app({"DASHBOARD_DATA_DIR": str(handmade_dir)}) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def metric(page, label_start: str) -> str:
+    card = page.locator("[data-testid=stMetric]").filter(
+        has=page.locator("[data-testid=stMetricLabel]", has_text=label_start)).first
+    return card.locator("[data-testid=stMetricValue]").inner_text().strip()
+
+
+def query(page) -> dict:
+    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def no_exception(page):
+    assert page.locator("[data-testid=stException]").count() == 0
+
+
+@pytest.mark.parametrize("slug", PAGES)
+def test_every_page_loads(server, page, slug):
+    url = f"{server}/{'' if slug == 'overview' else slug}?year=2023年" + (f"&school={h.S1}" if slug == "school_profile" else "")
+    page.goto(url)
+    wait_for_app(page)
+    assert page.locator("h1").first.inner_text().strip() == PAGES[slug]
+    no_exception(page)
+    page.screenshot(path=ARTIFACTS / f"page-{slug}.png", full_page=True)
+
+
+def choose(page, label: str, option: str):
+    page.locator(f"input[role=combobox][aria-label='{label}']").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_for_app(page)
+
+
+def test_filter_changes_figures_and_url_reproduces_view(server, browser, page):
+    page.goto(f"{server}/?year=2023年")
+    wait_for_app(page)
+    assert metric(page, "学校数") == "5所"
+    choose(page, "县区", "山阳县")
+    page.wait_for_function("() => document.body.innerText.includes('2所')")
+    assert metric(page, "学校数") == "2所"
+    assert metric(page, "党组织覆盖率") == "50.0%"
+    assert query(page).get("county") == "山阳县"
+    shared = page.url
+    other = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    other.goto(shared)
+    wait_for_app(other)
+    assert metric(other, "学校数") == "2所" and metric(other, "党组织覆盖率") == "50.0%"
+    other.screenshot(path=ARTIFACTS / "shared-link.png")
+    other.context.close()
+
+
+def test_clicking_a_county_bar_filters_to_it(server, page):
+    page.goto(f"{server}/coverage?year=2023年")
+    wait_for_app(page)
+    chart = page.locator("[data-testid=stPlotlyChart]").first
+    chart.scroll_into_view_if_needed()
+    # The ranking puts the lowest rate at the bottom: 山阳县 (50.0%) is the lower of the two bars.
+    bars = chart.locator("g.point path")
+    boxes = sorted((bars.nth(i).bounding_box() for i in range(bars.count())), key=lambda b: b["y"])
+    lowest = boxes[-1]
+    page.mouse.click(lowest["x"] + lowest["width"] / 2, lowest["y"] + lowest["height"] / 2)
+    page.wait_for_function("() => location.search.includes('county=')", timeout=15000)
+    wait_for_app(page)
+    assert query(page)["county"] == "山阳县"
+    assert metric(page, "学校数") == "2所"
+    page.screenshot(path=ARTIFACTS / "county-click.png")
+
+
+def test_clicking_a_school_row_opens_its_profile(server, page):
+    page.goto(f"{server}/coverage?year=2023年")
+    wait_for_app(page)
+    grid = page.locator("[data-testid=stDataFrame]").nth(2)  # the uncovered-schools table (the 2nd is in a hidden tab)
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # Row 1 sits one header height below the top; the selection column is at the far left.
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+    # switch_page changes the URL without a document load.
+    page.wait_for_function("() => location.pathname.endsWith('/school_profile')", timeout=15000)
+    wait_for_app(page)
+    assert query(page)["school"] == h.S5
+    assert page.locator("[data-testid=stHeading]").filter(has_text="戊小学").count() >= 1
+    page.screenshot(path=ARTIFACTS / "school-click.png")
+
+
+def test_four_tabs_at_once_on_a_fresh_server(handmade_dir, browser):
+    """A meeting opens the link on several devices right after the server starts."""
+    with served_app({"DASHBOARD_DATA_DIR": str(handmade_dir)}) as url:
+        contexts = [browser.new_context(viewport={"width": 1366, "height": 768}) for _ in range(4)]
+        pages = [c.new_page() for c in contexts]
+        # Start all four loads before waiting on any, so their first script runs overlap.
+        for pg in pages:
+            pg.goto(f"{url}/?year=2023年", wait_until="commit")
+        for i, pg in enumerate(pages):
+            wait_for_app(pg, timeout=60_000)
+            no_exception(pg)
+            assert metric(pg, "学校数") == "5所", f"tab {i}"
+        pages[0].screenshot(path=ARTIFACTS / "four-tabs-0.png")
+        for c in contexts:
+            c.close()
