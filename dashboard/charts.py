@@ -147,9 +147,9 @@ def _integer_ticks(top: int) -> dict:
 def _warm_up() -> None:
     """Load plotly's lazily imported parts now, while this module's import lock is held.
 
-    Plotly imports its validators and JSON encoders on first use; several sessions doing that
-    at once on a freshly started server can hit a half-initialised module. Importing this module
-    is serialised by Python, so doing the first use here makes later concurrent use safe.
+    Plotly imports validators, encoders and its dataframe layer on first use; sessions doing that
+    at once on a fresh server can see a half-initialised module. Python serialises the import of
+    this module, so a first use here makes later concurrent use safe (see app.py).
     """
     fig = rate_ranking(["甲"], [1], [2], "预热")
     fig.add_trace(go.Scatter(x=[1], y=[1]))
