@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard import contract, extract
 
@@ -52,6 +53,12 @@ PUBLISHED = {
 PUBLISHED_STAGE_GROUPS = (507, 399, 136, 25, 7, 3)
 NINE_YEAR_SHARE = 28 / 136      # of junior-type schools: 九年一贯制学校
 COMPLETE_SHARE = 4 / 25         # of senior-type schools: 完全中学
+
+# Staff of a school by stage (rows, contract.STAGES order) and locale (城区, 镇区, 乡村).
+STAFF_LO = np.array([[15, 10, 10], [45, 28, 20], [80, 50, 40], [70, 45, 40], [150, 100, 100],
+                     [120, 100, 100], [150, 120, 100], [80, 70, 60], [20, 20, 20]])
+STAFF_HI = np.array([[40, 30, 18], [80, 65, 40], [150, 120, 80], [140, 110, 80], [300, 220, 180],
+                     [260, 200, 180], [300, 240, 200], [220, 160, 120], [50, 45, 40]])
 
 # Stage codes index contract.STAGES.
 KG, PRI, JUN, NINE, SEN, COMP, TWELVE, VOC, SPE = range(9)
@@ -226,11 +233,11 @@ def _cn_numeral(i: int) -> str:
     return str(i)
 
 
-_CN = np.array([_cn_numeral(i) for i in range(1000)], dtype=object)
+_CN = pa.array([_cn_numeral(i) for i in range(1000)])
 
 
-def _cn(i: np.ndarray) -> np.ndarray:
-    return _CN[np.clip(i, 0, len(_CN) - 1)]
+def _cn(i: np.ndarray) -> pa.Array:
+    return _at(_CN, np.clip(i, 0, len(_CN) - 1))
 
 
 def _jan1(years) -> np.ndarray:
@@ -247,28 +254,51 @@ def _random_day(rng, start: np.ndarray, end: np.ndarray) -> np.ndarray:
     return start + np.floor(rng.random(len(start)) * np.maximum(span, 1)).astype(np.int64)
 
 
+def _pa(values) -> pa.Array:
+    """Strings as an Arrow array: names are built in Arrow, which is fast on millions of rows."""
+    if isinstance(values, pa.Array):
+        return values
+    return pa.array(np.asarray(values, dtype=object), type=pa.string())
+
+
+def _at(strings, idx) -> pa.Array:
+    """strings[idx], with -1 giving a missing value."""
+    idx = np.asarray(idx, dtype=np.int64)
+    return pc.take(_pa(strings), pa.array(idx, mask=idx < 0))
+
+
+def _cat(*parts) -> pa.Array:
+    """Element-wise concatenation of Arrow string arrays and scalars."""
+    return pc.binary_join_element_wise(*parts, "")
+
+
+def _compose(n: int, rules) -> pa.Array:
+    """n strings from (mask, parts) rules; a later rule wins where masks overlap. Each rule
+    concatenates only the rows it ends up owning."""
+    owner = np.full(n, -1)
+    for i, (mask, _) in enumerate(rules):
+        owner[mask] = i
+    if (owner < 0).any():
+        raise ValueError("a row matches no naming rule")
+    pieces, positions = [], []
+    for i, (_, parts) in enumerate(rules):
+        pos = np.flatnonzero(owner == i)
+        if len(pos):
+            sel = pa.array(pos)
+            piece = _cat(*(p if isinstance(p, str) else pc.take(p, sel) for p in parts))
+            pieces.append(pa.repeat(piece, len(pos)) if isinstance(piece, pa.Scalar) else piece)
+            positions.append(pos)
+    values = pa.concat_arrays(pieces)
+    return pc.take(values, pa.array(np.argsort(np.concatenate(positions), kind="stable")))
+
+
 def _s(values) -> pd.Series:
     """A string Series (Arrow-backed), the type the contract's identifiers and labels take."""
-    return pd.Series(values, dtype="str")
+    return pd.Series(pd.array(_pa(values), dtype="str"))
 
 
 def _labels(names, codes: np.ndarray) -> pd.Series:
-    return _s(np.asarray(names, dtype=object)[codes])
-
-
-def _take(strings: pd.Series, idx: np.ndarray) -> pd.Series:
-    """strings[idx] with -1 giving a missing value."""
-    ext = pd.concat([strings, _s([None])], ignore_index=True)
-    return ext.take(np.where(idx < 0, len(strings), idx)).reset_index(drop=True)
-
-
-def _cat(*parts) -> np.ndarray:
-    """Concatenate equal-length arrays (or scalars) of strings element-wise."""
-    out = None
-    for p in parts:
-        p = p if isinstance(p, str) else np.asarray(p, dtype=object)
-        out = p if out is None else out + p
-    return out
+    return _s(_at(list(names), codes))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,13 +316,14 @@ class _Builder:
     def build(self) -> dict[str, pd.DataFrame]:
         self.regions()
         self.initial_schools()
+        self.townships()
         self.roles()
         self.first_year_members()
         self.groups()
         self.ownership()
         self.calibrate_members()
         self.later_schools()
-        self.townships_and_names()
+        self.names()
         self.initial_orgs()
         self.simulate()
         self.org_years()
@@ -390,14 +421,41 @@ class _Builder:
         self.closed = np.full(n, -1, dtype=np.int64)
 
     def _draw_staff(self, stage, locale, private) -> np.ndarray:
-        lo = np.array([[15, 10, 10], [45, 28, 20], [80, 50, 40], [70, 45, 40], [150, 100, 100],
-                       [120, 100, 100], [150, 120, 100], [80, 70, 60], [20, 20, 20]])
-        hi = np.array([[40, 30, 18], [80, 65, 40], [150, 120, 80], [140, 110, 80], [300, 220, 180],
-                       [260, 200, 180], [300, 240, 200], [220, 160, 120], [50, 45, 40]])
+        lo, hi = STAFF_LO, STAFF_HI
         u = (self.rng.random(len(stage)) + self.rng.random(len(stage))) / 2
         staff = lo[stage, locale] + u * (hi[stage, locale] - lo[stage, locale])
         staff = np.where(private, np.maximum(staff * 0.85, lo[stage, locale] * 0.9), staff)
         return np.maximum(np.rint(staff), 5).astype(np.int64)
+
+    # -- townships ----------------------------------------------------------------------------------
+    def townships(self):
+        """Each county's 街道 and 镇 (about one per 14 schools), and the first-year schools' places."""
+        rng = self.rng
+        n_c = np.bincount(self.county, minlength=self.K)
+        towns = np.where(self.base_towns > 0, np.maximum(self.base_towns, np.rint(n_c / 14)),
+                         np.clip(np.rint(n_c / 14), 5, 30)).astype(np.int64)
+        towns = np.minimum(towns, 30)
+        streets = np.where(self.base_streets > 0, self.base_streets,
+                           1 + (n_c >= 220) + (n_c >= 330)).astype(np.int64)
+        pool = np.array([a + b for a in _TOWN_HEAD for b in _TOWN_TAIL], dtype=object)
+        names, is_street = [], []
+        for c in range(self.K):  # a few thousand counties at most
+            picks = pool[rng.choice(len(pool), size=towns[c] - streets[c], replace=False)]
+            extra = rng.choice(len(_STREET_HEAD), size=streets[c] - 1, replace=False)
+            names += ["城关街道"] + [_STREET_HEAD[i] + "街道" for i in extra] + [p + "镇" for p in picks]
+            is_street += [True] * streets[c] + [False] * (towns[c] - streets[c])
+        self.t_names = pa.array(names)
+        self.t_is_street = np.array(is_street)
+        self.t_offset = np.r_[0, np.cumsum(towns)[:-1]]
+        self.t_towns, self.t_streets = towns, streets
+        self.township = self._place(self.county, self.locale)
+
+    def _place(self, county, locale) -> np.ndarray:
+        """A township for each school: urban schools in a 街道, the others in a 镇."""
+        u = self.rng.random(len(county))
+        streets, towns = self.t_streets[county], self.t_towns[county]
+        local = np.where(locale == URBAN, np.floor(u * streets), streets + np.floor(u * (towns - streets)))
+        return (self.t_offset[county] + local).astype(np.int64)
 
     # -- which school hosts which kind of organisation in the first year ---------------------------
     def roles(self):
@@ -463,7 +521,9 @@ class _Builder:
     def groups(self):
         rng = self.rng
         grp = np.flatnonzero(self.role == 3)
-        order = np.lexsort((rng.random(len(grp)), self.stage[grp], self.locale[grp],
+        # Neighbours share: groups are cut from schools ordered by county, ownership (private schools
+        # form their own joint branches), township and stage.
+        order = np.lexsort((rng.random(len(grp)), self.stage[grp], self.township[grp],
                             self.private[grp], self.county[grp]))
         gs = grp[order]
         m_c = np.bincount(self.county[gs], minlength=self.K)
@@ -607,12 +667,19 @@ class _Builder:
             np.full(k, -1)
         # A newcomer with no group to join waits a year for its own branch or an adviser.
         lag = np.where((lag == 0) & (match < 0), 1, lag)
+        # A newcomer that will join a group is a neighbour: it opens in its host's township.
+        township = self._place(county, locale)
+        joins = match >= 0
+        township[joins] = self.township[self.group_host[match[joins]]]
+        street = self.t_is_street[township]
+        locale = np.where(street, URBAN, np.where(locale == URBAN, TOWN, locale))
 
         self.n_new = k
         self.new_lag, self.new_uncovered, self.new_match = lag, uncovered, match
         self.county = np.r_[self.county, county]
         self.stage = np.r_[self.stage, stage]
         self.locale = np.r_[self.locale, locale]
+        self.township = np.r_[self.township, township]
         self.private = np.r_[self.private, private]
         self.staff_base = np.r_[self.staff_base, staff]
         self.opened = np.r_[self.opened, year]
@@ -622,32 +689,10 @@ class _Builder:
         self.group_of = np.r_[self.group_of, np.full(k, -1)]
         self.N = n + k
 
-    # -- townships, identifiers and names ---------------------------------------------------------
-    def townships_and_names(self):
+    # -- identifiers and names --------------------------------------------------------------------
+    def names(self):
         rng, N = self.rng, self.N
-        n_c = np.bincount(self.county, minlength=self.K)
-        towns = np.where(self.base_towns > 0, np.maximum(self.base_towns, np.rint(n_c / 14)),
-                         np.clip(np.rint(n_c / 14), 5, 30)).astype(np.int64)
-        towns = np.minimum(towns, 30)
-        streets = np.where(self.base_streets > 0, self.base_streets,
-                           1 + (n_c >= 220) + (n_c >= 330)).astype(np.int64)
-        pool = np.array([a + b for a in _TOWN_HEAD for b in _TOWN_TAIL], dtype=object)
-        names, t_county = [], []
-        for c in range(self.K):
-            picks = pool[rng.choice(len(pool), size=towns[c] - streets[c], replace=False)]
-            extra = rng.choice(len(_STREET_HEAD), size=streets[c] - 1, replace=False)
-            names += ["城关街道"] + [_STREET_HEAD[i] + "街道" for i in extra] + [p + "镇" for p in picks]
-            t_county += [c] * towns[c]
-        t_names = np.array(names, dtype=object)
-        t_offset = np.r_[0, np.cumsum(towns)[:-1]]
-        u = rng.random(N)
         c = self.county
-        in_street = (self.locale == URBAN)
-        local = np.where(in_street, np.floor(u * streets[c]),
-                         streets[c] + np.floor(u * (towns[c] - streets[c])))
-        self.township = (t_offset[c] + local).astype(np.int64)
-        self.t_names = t_names
-
         # 学校标识码: type code + province + a distinct 6-digit sequence per (type, province).
         type_code = TYPE_CODE[self.stage]
         prov = self.county_prov[c]
@@ -656,20 +701,20 @@ class _Builder:
         for k in np.unique(key):
             idx = np.flatnonzero(key == k)
             seq[idx] = rng.choice(999_999, size=len(idx), replace=False) + 1
-        self.school_id = _s(np.char.add(np.char.add(type_code.astype(str), np.char.zfill(prov.astype(str), 2)),
-                                        np.char.zfill(seq.astype(str), 6)))
+        self.school_id = pa.array(np.char.add(np.char.add(type_code.astype(str), np.char.zfill(prov.astype(str), 2)),
+                                              np.char.zfill(seq.astype(str), 6)).astype(object))
         self.school_name = self._school_names()
 
-    def _school_names(self) -> pd.Series:
+    def _school_names(self) -> pa.Array:
         rng, N = self.rng, self.N
         stage, locale, private, c = self.stage, self.locale, self.private, self.county
-        cn = self.county_name[c]
-        tn = self.t_names[self.township]
-        ts = pd.Series(tn).str.replace(r"(街道|镇)$", "", regex=True).to_numpy(dtype=object)
-        cshort = pd.Series(cn).str.replace(r"^(.{2})[县区]$", r"\1", regex=True).to_numpy(dtype=object)
-        villages = np.array([a + b for a in _VILLAGE_HEAD for b in _VILLAGE_TAIL], dtype=object)
-        vn = villages[rng.integers(0, len(villages), N)]
-        brand = np.array(_PRIVATE_BRANDS, dtype=object)[rng.integers(0, len(_PRIVATE_BRANDS), N)]
+        cn = _at(self.county_name, c)
+        tn = _at(self.t_names, self.township)
+        ts = pc.replace_substring_regex(tn, pattern="(街道|镇)$", replacement="")
+        cshort = pc.replace_substring_regex(cn, pattern="^(.{2})[县区]$", replacement="\\1")
+        villages = pa.array([a + b for a in _VILLAGE_HEAD for b in _VILLAGE_TAIL])
+        vn = _at(villages, rng.integers(0, len(villages), N))
+        brand = _at(_PRIVATE_BRANDS, rng.integers(0, len(_PRIVATE_BRANDS), N))
         urban = locale == URBAN
         public = ~private
         # Ordinals among public schools of a kind: 第二小学, 第三幼儿园 … (first schools first; a school
@@ -683,50 +728,48 @@ class _Builder:
         hub = public & (rank_town == 0) & ~urban  # the township's central school of its stage
         k_county = _cn(rank_county + 1)
         k_town = _cn(rank_town + 1)
-        name = np.empty(N, dtype=object)
-
-        def put(mask, value):
-            if mask.any():
-                name[mask] = value if isinstance(value, str) else np.asarray(value, dtype=object)[mask]
-
-        put(stage == KG, _cat(cn, tn, vn, "幼儿园"))
-        put((stage == KG) & hub, _cat(cn, tn, "中心幼儿园"))
-        put((stage == KG) & public & urban, _cat(cn, ts, "第", k_town, "幼儿园"))
-        put((stage == KG) & private, _cat(cn, ts, brand, "幼儿园"))
-        put(stage == PRI, _cat(cn, tn, vn, "小学"))
-        put((stage == PRI) & hub, _cat(cn, tn, "中心小学"))
-        put((stage == PRI) & public & urban, _cat(cn, ts, "第", k_town, "小学"))
-        put((stage == PRI) & private, _cat(cn, brand, "小学"))
-        put(stage == JUN, _cat(cn, ts, "第", k_town, "初级中学"))
-        put((stage == JUN) & (rank_town == 0) & ~urban, _cat(cn, ts, "初级中学"))
-        put((stage == JUN) & public & urban, _cat(cn, "第", k_county, "初级中学"))
-        put((stage == JUN) & private, _cat(cn, brand, "中学"))
-        put(stage == NINE, _cat(cn, tn, vn, "九年制学校"))
-        put((stage == NINE) & hub, _cat(cn, tn, "中心学校"))
-        put((stage == NINE) & private, _cat(cn, brand, "学校"))
-        put(stage == SEN, _cat(cn, ts, "高级中学"))
-        put((stage == SEN) & urban, _cat(cn, "第", k_county, "高级中学"))
-        put((stage == SEN) & urban & (rank_county == 0), _cat(cshort, "中学"))
-        put((stage == SEN) & private, _cat(cn, brand, "高级中学"))
-        put((stage == COMP) | (stage == TWELVE), _cat(cn, "第", k_county, "中学"))
-        put(((stage == COMP) | (stage == TWELVE)) & private, _cat(cn, brand, "中学"))
-        put(stage == VOC, _cat(cn, ts, "职业中学"))
-        put((stage == VOC) & public & (rank_county == 0), _cat(cn, "职业教育中心"))
-        put((stage == VOC) & private, _cat(cn, brand, "职业技术学校"))
-        put(stage == SPE, _cat(cn, ts, "特殊教育学校"))
-        put((stage == SPE) & (rank_county == 0), _cat(cn, "特殊教育学校"))
+        comp = (stage == COMP) | (stage == TWELVE)
+        name = _compose(N, [
+            (stage == KG, (cn, tn, vn, "幼儿园")),
+            ((stage == KG) & hub, (cn, tn, "中心幼儿园")),
+            ((stage == KG) & public & urban, (cn, ts, "第", k_town, "幼儿园")),
+            ((stage == KG) & private, (cn, ts, brand, "幼儿园")),
+            (stage == PRI, (cn, tn, vn, "小学")),
+            ((stage == PRI) & hub, (cn, tn, "中心小学")),
+            ((stage == PRI) & public & urban, (cn, ts, "第", k_town, "小学")),
+            ((stage == PRI) & private, (cn, brand, "小学")),
+            (stage == JUN, (cn, ts, "第", k_town, "初级中学")),
+            ((stage == JUN) & (rank_town == 0) & ~urban, (cn, ts, "初级中学")),
+            ((stage == JUN) & public & urban, (cn, "第", k_county, "初级中学")),
+            ((stage == JUN) & private, (cn, brand, "中学")),
+            (stage == NINE, (cn, tn, vn, "九年制学校")),
+            ((stage == NINE) & hub, (cn, tn, "中心学校")),
+            ((stage == NINE) & private, (cn, brand, "学校")),
+            (stage == SEN, (cn, ts, "高级中学")),
+            ((stage == SEN) & urban, (cn, "第", k_county, "高级中学")),
+            ((stage == SEN) & urban & (rank_county == 0), (cshort, "中学")),
+            ((stage == SEN) & private, (cn, brand, "高级中学")),
+            (comp, (cn, "第", k_county, "中学")),
+            (comp & private, (cn, brand, "中学")),
+            (stage == VOC, (cn, ts, "职业中学")),
+            ((stage == VOC) & public & (rank_county == 0), (cn, "职业教育中心")),
+            ((stage == VOC) & private, (cn, brand, "职业技术学校")),
+            (stage == SPE, (cn, ts, "特殊教育学校")),
+            ((stage == SPE) & (rank_county == 0), (cn, "特殊教育学校")),
+        ])
 
         # Duplicates (two 阳光幼儿园 in one township …) take a village name until every name is unique.
-        suffix = _STAGE_SUFFIX[stage]
-        for attempt in range(20):
-            dup = pd.Series(name).duplicated(keep="first").to_numpy()
+        suffix = _at(_STAGE_SUFFIX, stage)
+        for attempt in range(30):
+            dup = pd.Series(pd.array(name, dtype="str")).duplicated(keep="first").to_numpy()
             if not dup.any():
                 break
-            idx = np.flatnonzero(dup)
-            v = villages[rng.integers(0, len(villages), len(idx))]
+            idx = pa.array(np.flatnonzero(dup))
+            v = _at(villages, rng.integers(0, len(villages), len(idx)))
             extra = "" if attempt < 10 else _cn(rng.integers(2, 99, len(idx)))
-            name[idx] = _cat(cn[idx], tn[idx], v, extra, suffix[idx])
-        return _s(name)
+            fix = _cat(pc.take(cn, idx), pc.take(tn, idx), v, extra, pc.take(suffix, idx))
+            name = pc.replace_with_mask(name, pa.array(dup), fix)
+        return name
 
     # -- organisations of the first year ----------------------------------------------------------
     def initial_orgs(self):
@@ -742,13 +785,19 @@ class _Builder:
         # Some committees have branches under them (not top-level: they cover no school themselves).
         with_children = rng.choice(len(com), size=int(round(0.6 * len(com))), replace=False) if len(com) else \
             np.array([], dtype=np.int64)
-        n_children = rng.integers(2, 5, len(with_children))
+        # Four to six branches (by grade, plus staff) keep each under the 50 a branch should have.
+        n_children = rng.integers(4, 7, len(with_children))
         child_parent = np.repeat(with_children, n_children)
         child_no = _rank_in_groups(child_parent) + 1
-        weights = rng.dirichlet(np.full(4, 2.0), len(child_parent))[:, 0] if len(child_parent) else np.zeros(0)
+        weights = rng.gamma(8.0, size=len(child_parent))
         # Cumulative shares per committee, ending at exactly 1 on its last branch.
-        share = pd.Series(weights).groupby(child_parent).transform(lambda s: s.cumsum() / s.sum()).to_numpy() \
-            if len(child_parent) else np.zeros(0)
+        cum = np.cumsum(weights)
+        starts = _first_of_groups(child_parent)
+        group_no = np.cumsum(np.r_[False, child_parent[1:] != child_parent[:-1]]) if len(child_parent) else \
+            np.zeros(0, dtype=np.int64)
+        before = np.r_[0.0, cum][starts][group_no]
+        total = np.add.reduceat(weights, starts)[group_no] if len(starts) else np.zeros(0)
+        share = (cum - before) / np.maximum(total, 1e-12)
         self.child_parent, self.child_cumshare = child_parent, share
 
         org = {
@@ -769,7 +818,6 @@ class _Builder:
         hi = np.maximum(hi, lo)
         org["established"] = _random_day(rng, _jan1(lo), _dec31(hi))
         self.orgs = [org]
-        self.n_top0 = n_top
 
         # First-year leadership, exactly: the published share of 一肩挑; private and large schools
         # more often have a separate secretary.
@@ -822,8 +870,10 @@ class _Builder:
                 n_orgs = self._year_events(y, open_, org_of, cov, end, prob_prev, new, n_orgs)
             self.hosts_by_year[y] = self.host_now.copy()
             idx = np.flatnonzero(open_)
-            ramp = np.minimum(1.0, 0.5 + 0.2 * (y - self.opened[idx]))
-            staff = np.maximum(np.rint(self.staff_base[idx] * drift[idx] * ramp), 5).astype(np.int64)
+            # A new school fills its posts over its first years; staff stays within its stage's range.
+            ramp = np.minimum(1.0, 0.6 + 0.2 * (y - self.opened[idx]))
+            staff = np.clip(np.rint(self.staff_base[idx] * drift[idx] * ramp),
+                            STAFF_LO[stage[idx]].min(axis=1), STAFF_HI[stage[idx]].max(axis=1)).astype(np.int64)
             if y == y0:
                 flows = self._first_year_flows(idx, staff)
             else:
@@ -843,24 +893,24 @@ class _Builder:
             for k, v in (("school", idx), ("year", np.full(len(idx), y)), ("staff", staff),
                          ("students", students), ("cov", cov[idx]), ("org", org_of[idx]),
                          ("female", female), ("young", young)):
-                rows[k].append(v)
+                rows[k].append(v.astype(np.int32))
             for k in ("start", "admitted", "tin", "tout", "deceased", "other", "end", "prob"):
-                rows[k].append(flows[k])
+                rows[k].append(flows[k].astype(np.int32))
             for k in ("applicants", "activists", "candidates", "backbone"):
-                rows[k].append(pipe[k])
+                rows[k].append(pipe[k].astype(np.int32))
             has = org_of[idx] >= 0
             full = (e - flows["prob"])[has]
             self.members_by_org[y] = (
                 np.bincount(org_of[idx][has], weights=full, minlength=n_orgs).astype(np.int64),
                 np.bincount(org_of[idx][has], weights=flows["prob"][has], minlength=n_orgs).astype(np.int64))
-        self.rows = {k: np.concatenate(v) for k, v in rows.items()}
-        self.org_of_final = org_of
+        # Row arrays are kept as int32 until the tables are built: at national size they are the
+        # bulk of the memory.
+        self.rows = {k: np.concatenate(rows.pop(k)) for k in list(rows)}
 
     def _year_events(self, y, open_, org_of, cov, end, prob_prev, new, n_orgs) -> int:
         """Coverage changes at the start of year y: newcomers, their later coverage, promotions."""
         rng = self.rng
         full_prev = end - prob_prev
-        new_orgs = []
         # Schools opening this year start without members; the lag decides their first coverage.
         opening = new[self.opened[new] == y]
         lag = self.new_lag[opening - self.n]
@@ -909,13 +959,12 @@ class _Builder:
             org_of[founders] = ids
             cov[founders] = OWN
             est = _random_day(rng, _jan1(np.full(len(founders), y)), _dec31(np.full(len(founders), y)))
-            new_orgs = {
+            self.orgs.append({
                 "host": founders, "type": np.full(len(founders), BRANCH),
                 "formation": np.full(len(founders), OWN), "parent": np.full(len(founders), -1),
                 "first_year": np.full(len(founders), y), "child_no": np.zeros(len(founders), dtype=np.int64),
                 "established": est,
-            }
-            self.orgs.append(new_orgs)
+            })
             n_orgs += len(founders)
         return n_orgs
 
@@ -1017,7 +1066,7 @@ class _Builder:
                 priv = self.private[o["host"]]
                 state[fresh] = np.where(rng.random(fresh.sum()) < np.where(priv[fresh], 0.3, 0.7),
                                         COMBINED, SEPARATE)
-                flip = top & ~newly & (rng.random(n_orgs) < 0.03) & (otype == BRANCH)
+                flip = top & (first < y) & (rng.random(n_orgs) < 0.03) & (otype == BRANCH)
                 state[flip] = 1 - state[flip]
                 if y >= REFORM_YEAR:
                     larger = (otype != BRANCH) & top
@@ -1067,43 +1116,42 @@ class _Builder:
         host[self.group_org] = self.hosts_by_year[y]
         return host
 
-    def _org_names(self, o) -> pd.Series:
+    def _org_names(self, o) -> pa.Array:
         host = o["host"]
-        school = self.school_name.to_numpy(dtype=object)[host]
-        c = self.county[host]
-        cn = self.county_name[c]
-        tn = self.t_names[self.township[host]]
         n = len(host)
-        name = np.empty(n, dtype=object)
+        school = _at(self.school_name, host)
+        cn = _at(self.county_name, self.county[host])
+        tn = _at(self.t_names, self.township[host])
         own = o["formation"] == OWN
         otype = o["type"]
-        name[own & (otype == BRANCH)] = _cat("中共", school, "支部委员会")[own & (otype == BRANCH)]
-        name[otype == GENERAL] = _cat("中共", school, "总支部委员会")[otype == GENERAL]
-        name[otype == COMMITTEE] = _cat("中共", school, "委员会")[otype == COMMITTEE]
         child = o["parent"] >= 0
-        name[child] = _cat("中共", school, "第", _cn(o["child_no"]), "支部委员会")[child]
         # Joint organisations are named after their township (or, for private schools, their county)
         # and the kind of school; attached ones after the township's education branch.
         grouped = ~own
-        priv = self.private[host]
         members_kg = np.zeros(n, bool)
         if self.G:
             g_of = self.group_of
-            first_kind = np.bincount(g_of[g_of >= 0], weights=self.stage[g_of >= 0] != KG, minlength=self.G) == 0
+            only_kg = np.bincount(g_of[g_of >= 0], weights=self.stage[g_of >= 0] != KG, minlength=self.G) == 0
             gi = np.flatnonzero(grouped)
-            members_kg[gi] = first_kind[np.searchsorted(self.group_org, gi)]
-        kind = np.where(members_kg, "幼儿园", "学校").astype(object)
-        place = np.where(priv, "民办", tn).astype(object)
+            members_kg[gi] = only_kg[np.searchsorted(self.group_org, gi)]
         joint = grouped & (o["formation"] == JOINT)
         attached = grouped & (o["formation"] == ATTACHED)
-        base = np.where(joint, _cat(cn, place, kind), _cat(cn, tn, "教育"))
+        kind = _at(["学校", "幼儿园"], members_kg.astype(np.int64))
+        place = pc.if_else(pa.array(self.private[host]), "民办", tn)
+        base = _compose(n, [(np.ones(n, bool), (cn, tn, "教育")), (joint, (cn, place, kind))])
         k = np.zeros(n, dtype=np.int64)
         gi = np.flatnonzero(grouped)
-        k[gi] = _rank_in_groups(base[gi], o["formation"][gi])
-        ordinal = np.where(k > 0, _cat("第", _cn(k + 1)), "").astype(object)
-        name[joint] = _cat("中共", base, ordinal, "联合支部委员会")[joint]
-        name[attached] = _cat("中共", base, ordinal, "支部委员会")[attached]
-        return _s(name)
+        base_codes = pd.Series(pd.array(base, dtype="str")).factorize()[0]
+        k[gi] = _rank_in_groups(base_codes[gi], o["formation"][gi])
+        ordinal = _compose(n, [(np.ones(n, bool), ("",)), (k > 0, ("第", _cn(k + 1)))])
+        return _compose(n, [
+            (own, ("中共", school, "支部委员会")),
+            (otype == GENERAL, ("中共", school, "总支部委员会")),
+            (otype == COMMITTEE, ("中共", school, "委员会")),
+            (child, ("中共", school, "第", _cn(o["child_no"]), "支部委员会")),
+            (joint, ("中共", base, ordinal, "联合支部委员会")),
+            (attached, ("中共", base, ordinal, "支部委员会")),
+        ])
 
     # -- honours ------------------------------------------------------------------------------------
     def honors(self):
@@ -1137,21 +1185,23 @@ class _Builder:
         best[chosen] = level
         best[chosen[up]] = level_up
 
-        for y in self.years[1:]:
+        for y in self.years:
             alive = np.flatnonzero(top & (first <= y))
-            cand = np.unique(host[alive])
-            fresh = cand[best[cand] < 0]
-            k = min(len(fresh), int(round(0.009 * self.n)) + int(rng.integers(0, 3)))
-            pick = rng.choice(fresh, size=k, replace=False)
-            level = np.where(rng.random(k) < 0.8, COUNTY, CITY)
-            revoked = np.where(rng.random(k) < 0.04, y + rng.integers(1, 4, k), -1)
-            revoked = np.where(revoked > y1, -1, revoked)
-            add(pick, np.full(k, -1), DEMO, level, np.full(k, y), revoked)
-            best[pick] = np.where(revoked < 0, level, best[pick])
-            held = np.flatnonzero(best > NATIONAL)
-            up = held[rng.random(len(held)) < np.where(best[held] == PROVINCIAL, 0.01, 0.07)]
-            add(up, np.full(len(up), -1), DEMO, best[up] - 1, np.full(len(up), y))
-            best[up] -= 1
+            host_y = self.host_in(y)
+            cand = np.unique(host_y[alive])
+            if y > y0:
+                fresh = cand[best[cand] < 0]
+                k = min(len(fresh), int(round(0.009 * self.n)) + int(rng.integers(0, 3)))
+                pick = rng.choice(fresh, size=k, replace=False)
+                level = np.where(rng.random(k) < 0.8, COUNTY, CITY)
+                revoked = np.where(rng.random(k) < 0.04, y + rng.integers(1, 4, k), -1)
+                revoked = np.where(revoked > y1, -1, revoked)
+                add(pick, np.full(k, -1), DEMO, level, np.full(k, y), revoked)
+                best[pick] = np.where(revoked < 0, level, best[pick])
+                held = np.flatnonzero(best > NATIONAL)
+                up = held[rng.random(len(held)) < np.where(best[held] == PROVINCIAL, 0.01, 0.07)]
+                add(up, np.full(len(up), -1), DEMO, best[up] - 1, np.full(len(up), y))
+                best[up] -= 1
 
             # 一校一品 brands, recognised at a level.
             k = min(len(cand), int(round(0.008 * self.n)) + 1)
@@ -1161,49 +1211,49 @@ class _Builder:
             # Organisation titles: 先进基层党组织 every year, 最强党支部 from the campaign's start.
             k = min(len(alive), int(round(0.02 * len(alive))) + 1)
             pick = rng.choice(alive, size=k, replace=False)
-            host = self.host_in(y)
-            add(np.where(rng.random(k) < 0.5, host[pick], -1), pick, ADVANCED,
+            add(np.where(rng.random(k) < 0.5, host_y[pick], -1), pick, ADVANCED,
                 rng.choice(4, size=k, p=[0.01, 0.09, 0.30, 0.60]), np.full(k, y))
             if y >= y0 + 2:
                 branches = np.flatnonzero((first <= y) & (otype == BRANCH))
                 k = min(len(branches), int(round(0.03 * len(branches))) + 1)
                 pick = rng.choice(branches, size=k, replace=False)
-                add(np.where(rng.random(k) < 0.6, host[pick], -1), pick, STRONGEST,
+                add(np.where(rng.random(k) < 0.6, host_y[pick], -1), pick, STRONGEST,
                     rng.choice([CITY, COUNTY], size=k, p=[0.3, 0.7]), np.full(k, y))
 
         school, org, kind, level, year, revoked = (np.concatenate(x) for x in zip(*recs))
-        # A school holds a brand or title once per level.
+        # A school holds a demonstration title or a brand once per level (organisations may be
+        # honoured again in another year).
         key = pd.DataFrame({"s": school, "o": org, "k": kind, "l": level})
-        keep = ~key.duplicated().to_numpy()
+        keep = ~(key.duplicated().to_numpy() & ((kind == DEMO) | (kind == BRAND)))
         school, org, kind, level, year, revoked = (a[keep] for a in (school, org, kind, level, year, revoked))
         order = np.lexsort((school, kind, year))
         self.honor_rows = {"school": school[order], "org": org[order], "kind": kind[order],
                            "level": level[order], "year": year[order], "revoked": revoked[order]}
 
-    def _honor_titles(self, h) -> pd.Series:
+    def _honor_titles(self, h) -> pa.Array:
         rng = self.rng
         school, org, kind, level = h["school"], h["org"], h["kind"], h["level"]
+        n = len(kind)
         owner = np.where(school >= 0, school, self.org["host"][np.maximum(org, 0)])
         c = self.county[owner]
-        county = self.county_name[c]
-        city = self.city_name[c]
-        province = np.array([PROVINCES[p] for p in self.county_prov], dtype=object)[c]
-        body = np.select([level == NATIONAL, level == PROVINCIAL, level == CITY],
-                         [np.full(len(c), "全国", dtype=object), province, city], county)
+        province = [PROVINCES[p] for p in self.county_prov]
+        body = _compose(n, [
+            (np.ones(n, bool), (_at(self.county_name, c),)),
+            (level == CITY, (_at(self.city_name, c),)),
+            (level == PROVINCIAL, (_at(province, c),)),
+            (level == NATIONAL, ("全国",)),
+        ])
         kg = self.stage[owner] == KG
-        title = np.empty(len(c), dtype=object)
-        demo_name = np.where(level == NATIONAL, "中小学校党建工作示范校", "中小学党建示范校")
-        demo_name = np.where(kg, np.char.replace(demo_name.astype(str), "示范校", "示范园"), demo_name)
-        m = kind == DEMO
-        title[m] = _cat(body, demo_name.astype(object))[m]
-        brands = np.array(_PARTY_BRANDS, dtype=object)[rng.integers(0, len(_PARTY_BRANDS), len(c))]
-        m = kind == BRAND
-        title[m] = _cat(body, "“一校一品”党建品牌:", brands)[m]
-        m = kind == STRONGEST
-        title[m] = _cat(body, "教育系统“最强党支部”")[m]
-        m = kind == ADVANCED
-        title[m] = _cat(body, "先进基层党组织")[m]
-        return _s(title)
+        brands = _at(_PARTY_BRANDS, rng.integers(0, len(_PARTY_BRANDS), n))
+        demo = kind == DEMO
+        return _compose(n, [
+            (demo, (body, "中小学党建示范校")),
+            (demo & kg, (body, "中小学党建示范园")),
+            (demo & (level == NATIONAL), (body, "中小学校党建工作示范校")),
+            (kind == BRAND, (body, "“一校一品”党建品牌:", brands)),
+            (kind == STRONGEST, (body, "教育系统“最强党支部”")),
+            (kind == ADVANCED, (body, "先进基层党组织")),
+        ])
 
     # -- the tables ---------------------------------------------------------------------------------
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -1215,7 +1265,7 @@ class _Builder:
         closed = pd.array(np.where(self.closed < 0, 0, self.closed), dtype="Int64")
         closed[self.closed < 0] = pd.NA
         schools = pd.DataFrame({
-            "school_id": self.school_id, "school_name": self.school_name,
+            "school_id": _s(self.school_id), "school_name": _s(self.school_name),
             "county_code": _labels(self.county_code, self.county),
             "township": _labels(self.t_names, self.township),
             "stage": _labels(contract.STAGES, self.stage),
@@ -1224,23 +1274,21 @@ class _Builder:
             "opened_year": self.opened.astype(np.int64), "closed_year": closed,
         })
         r = self.rows
-        org_ids = _s(np.char.add("O", np.char.zfill(np.arange(1, len(self.org["host"]) + 1).astype(str), 7)))
+        org_ids = pa.array(np.char.add("O", np.char.zfill(np.arange(1, len(self.org["host"]) + 1).astype(str), 7))
+                           .astype(object))
         school_years = pd.DataFrame({
-            "school_id": _take(self.school_id, r["school"]), "year": r["year"].astype(np.int64),
+            "school_id": _s(_at(self.school_id, r["school"])), "year": r["year"].astype(np.int64),
             "staff": r["staff"].astype(np.int64), "students": r["students"].astype(np.int64),
             "coverage": _labels(contract.COVERAGES, r["cov"]),
-            "org_id": _take(org_ids, np.where(r["cov"] <= ATTACHED, r["org"], -1)),
+            "org_id": _s(_at(org_ids, np.where(r["cov"] <= ATTACHED, r["org"], -1))),
         })
-        member_flows = pd.DataFrame({
-            "school_id": school_years["school_id"], "year": r["year"].astype(np.int64),
-            "members_start": r["start"], "admitted": r["admitted"], "transferred_in": r["tin"],
-            "transferred_out": r["tout"], "deceased": r["deceased"], "other_exits": r["other"],
-            "members_end": r["end"], "probationary": r["prob"], "female": r["female"],
-            "aged_35_or_under": r["young"], "applicants": r["applicants"], "activists": r["activists"],
-            "candidates": r["candidates"], "admitted_backbone": r["backbone"],
-        })
-        for col in member_flows.columns[2:]:
-            member_flows[col] = member_flows[col].astype(np.int64)
+        flow_columns = {"members_start": "start", "admitted": "admitted", "transferred_in": "tin",
+                        "transferred_out": "tout", "deceased": "deceased", "other_exits": "other",
+                        "members_end": "end", "probationary": "prob", "female": "female",
+                        "aged_35_or_under": "young", "applicants": "applicants", "activists": "activists",
+                        "candidates": "candidates", "admitted_backbone": "backbone"}
+        member_flows = pd.DataFrame({"school_id": school_years["school_id"], "year": school_years["year"],
+                                     **{c: r.pop(k).astype(np.int64) for c, k in flow_columns.items()}})
 
         q = self.org_rows
         oi = q["org"]
@@ -1248,12 +1296,12 @@ class _Builder:
         star = pd.array(np.where(q["star"] > 0, q["star"], 0), dtype="Int64")
         star[q["star"] <= 0] = pd.NA
         orgs = pd.DataFrame({
-            "org_id": _take(org_ids, oi), "year": q["year"].astype(np.int64),
-            "org_name": _take(self.org_name, oi),
+            "org_id": _s(_at(org_ids, oi)), "year": q["year"].astype(np.int64),
+            "org_name": _s(_at(self.org_name, oi)),
             "org_type": _labels(contract.ORG_TYPES, o["type"][oi]),
-            "parent_org_id": _take(org_ids, o["parent"][oi]),
+            "parent_org_id": _s(_at(org_ids, o["parent"][oi])),
             "formation": _labels(contract.FORMATIONS, o["formation"][oi]),
-            "host_school_id": _take(self.school_id, q["host"]),
+            "host_school_id": _s(_at(self.school_id, q["host"])),
             "leadership": _labels(contract.LEADERSHIPS, q["lead"]),
             "established_date": o["established"][oi].astype("datetime64[s]"),
             "last_election_date": q["last"].astype("datetime64[D]").astype("datetime64[s]"),
@@ -1268,12 +1316,12 @@ class _Builder:
         revoked[h["revoked"] < 0] = pd.NA
         honors = pd.DataFrame({
             "honor_id": _s(np.char.add("H", np.char.zfill(np.arange(1, len(h["kind"]) + 1).astype(str), 8))),
-            "school_id": _take(self.school_id, h["school"]),
-            "org_id": _take(org_ids, h["org"]),
+            "school_id": _s(_at(self.school_id, h["school"])),
+            "org_id": _s(_at(org_ids, h["org"])),
             "kind": _labels(contract.HONOR_KINDS, h["kind"]),
             "level": _labels(contract.LEVELS, h["level"]),
             "year_awarded": h["year"].astype(np.int64),
-            "title": self._honor_titles(h),
+            "title": _s(self._honor_titles(h)),
             "revoked_year": revoked,
         })
         out = {"regions": regions, "schools": schools, "school_years": school_years, "orgs": orgs,

@@ -151,9 +151,10 @@ def test_coverage_semantics(t):
     assert size.loc[size["formation"] == "联合建立", "n"].between(2, 5).all()
     assert size.loc[size["formation"] == "挂靠建立", "n"].between(1, 5).all()
     # The host of a shared organisation is one of the schools it covers that year.
-    hosts = covered.groupby(["org_id", "year"]).apply(
-        lambda g: g["host_school_id"].iloc[0] in set(g["school_id"]), include_groups=False)
-    assert hosts.all()
+    hosts = covered.drop_duplicates(["org_id", "year"])[["org_id", "year", "host_school_id"]]
+    found = hosts.merge(covered[["org_id", "year", "school_id"]], how="left", indicator=True,
+                        left_on=["org_id", "year", "host_school_id"], right_on=["org_id", "year", "school_id"])
+    assert (found["_merge"] == "both").all()
     # Every top-level organisation covers at least one school; every host is open that year.
     top = orgs[orgs["parent_org_id"].isna()]
     assert top.set_index(["org_id", "year"]).index.isin(size.set_index(["org_id", "year"]).index).all()
@@ -333,6 +334,8 @@ def test_province_scale_is_consistent(province):
     assert mf.query("year == @Y0")["members_end"].sum() == round(7152 * 3000 / 1077)
     shared = sy[sy["coverage"] == "联合建立"].groupby(["org_id", "year"]).size()
     assert shared.between(2, 5).all()
+    for name in contract.TABLES:
+        extract.to_arrow(name, t[name])  # types, and no null where the contract forbids one
 
 
 # ---------------------------------------------------------------------------------------------
@@ -364,8 +367,8 @@ def test_committed_extract_is_the_default_demo(t):
 def test_default_extract_validates(t, tmp_path):
     validate = pytest.importorskip("dashboard.validate")
     extract.write_tables(t, tmp_path, demo=True)
-    errors = [str(f) for f in validate.check_dir(tmp_path) if f.severity == "error"]
-    assert errors == []
+    findings = validate.check_dir(tmp_path)
+    assert [str(f) for f in findings if f.severity == "error"] == []
     # The warnings are the intended action-list content, not noise: a handful of each kind.
-    warnings = [f for f in validate.check_dir(tmp_path) if f.severity == "warning"]
+    warnings = [f for f in findings if f.severity == "warning"]
     assert 0 < len(warnings) < 0.05 * len(t["school_years"])
