@@ -53,8 +53,10 @@ def rate_ranking(names, nums, dens, title: str, keys=None, target: float | None 
         fig.add_vline(x=target, line_dash="dash", line_color=GOLD,
                       annotation_text=f"目标 {target:g}%", annotation_position="top")
     top = max([r[1].value or 0 for r in rows] + [1])
+    # Room on the right for the longest label, e.g. "100.0%(1077/1077)".
+    longest = max([len(str(r[1])) for r in rows] + [1])
     fig.update_layout(template=TEMPLATE, title=title, height=max(320, 60 + 42 * len(rows)),
-                      xaxis=dict(title=axis_title, range=[0, max(top, 100 if unit == "%" else top) * 1.25],
+                      xaxis=dict(title=axis_title, range=[0, max(top, 100 if unit == "%" else 0) * (1 + longest / 22)],
                                  ticksuffix=unit), yaxis=dict(title=None))
     return fig
 
@@ -96,7 +98,7 @@ def stacked_bars(categories, parts: dict[str, list], title: str, unit: str, perc
                       height=max(380, 80 + 42 * len(categories)) if horizontal else 440,
                       **({"xaxis": value_axis, "yaxis": dict(title=None, autorange="reversed")} if horizontal
                          else {"yaxis": value_axis, "xaxis": dict(title=None, type="category")}))
-    return fig
+    return _legend_room(fig)
 
 
 def trend(years, series: dict[str, list], title: str, unit: str, percent: bool = False,
@@ -113,7 +115,7 @@ def trend(years, series: dict[str, list], title: str, unit: str, percent: bool =
                       xaxis=dict(title="年度", dtick=1, tickformat="d"),
                       yaxis=dict(title="百分比(%)" if percent else f"数量({unit})",
                                  ticksuffix="%" if percent else "", rangemode="tozero"))
-    return fig
+    return _legend_room(fig)
 
 
 def grouped_bars(categories, series: dict[str, list], title: str, unit: str) -> go.Figure:
@@ -127,7 +129,7 @@ def grouped_bars(categories, series: dict[str, list], title: str, unit: str) -> 
     fig.update_layout(template=TEMPLATE, title=title, barmode="group", height=440,
                       xaxis=dict(title=None, type="category"),
                       yaxis=dict(title=f"数量({unit})", range=[0, max(top, 1) * 1.15], **_integer_ticks(top)))
-    return fig
+    return _legend_room(fig)
 
 
 def funnel(stages: list[str], values: list[int], title: str) -> go.Figure:
@@ -136,6 +138,14 @@ def funnel(stages: list[str], values: list[int], title: str) -> go.Figure:
                               marker=dict(color=PALETTE[: len(stages)]),
                               hovertemplate="%{y}:%{x}名<extra></extra>"))
     fig.update_layout(template=TEMPLATE, title=title, height=380)
+    return fig
+
+
+def _legend_room(fig: go.Figure) -> go.Figure:
+    """Several series get a legend under the title; give it its own band so the two never overlap."""
+    if len(fig.data) > 1:
+        fig.update_layout(margin=dict(t=110), title=dict(y=0.97, yref="container", yanchor="top"),
+                          legend=dict(y=1.0, yanchor="bottom"))
     return fig
 
 
