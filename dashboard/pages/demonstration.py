@@ -15,20 +15,23 @@ prev = demo_years[demo_years["year"] == scope.year - 1]
 bcur = brand_years[brand_years["year"] == scope.year]
 bprev = brand_years[brand_years["year"] == scope.year - 1]
 stars = data.star_ratings(scope)
-rated = int(stars.loc[stars["star_rating"].notna(), "orgs"].sum())
-five = int(stars.loc[stars["star_rating"] == 5, "orgs"].sum())
+orgs_years = data.orgs_by_year(scope)
 
 
 def first(frame, col):
     return int(frame[col].iloc[0]) if len(frame) else None
 
 
+five_now = orgs_years[orgs_years["year"] == scope.year]
+five_before = orgs_years[orgs_years["year"] == scope.year - 1]
 cols = st.columns(4)
 ui.count_card(cols[0], "党建示范校(累计)", first(cur, "schools"), first(prev, "schools"), "所",
               "持有未撤销党建示范校称号的学校,按最高级别计一次")
-ui.count_card(cols[1], f"{scope.year}年新增示范校", first(cur, "new_schools"), None, "所", "当年获得党建示范校称号的学校")
+ui.count_card(cols[1], f"{scope.year}年新增示范校", first(cur, "new_schools"), first(prev, "new_schools"), "所",
+              "当年获得党建示范校称号的学校")
 ui.count_card(cols[2], "一校一品品牌学校", first(bcur, "schools"), first(bprev, "schools"), "所")
-ui.count_card(cols[3], "五星级党组织", five, None, "个", f"参加星级评定的一级党组织{rated}个")
+ui.count_card(cols[3], "五星级党组织", first(five_now, "five_star"), first(five_before, "five_star"), "个",
+              f"参加星级评定的一级党组织{first(five_now, 'rated') or 0}个")
 
 left, right = st.columns(2)
 with left:
@@ -51,10 +54,10 @@ st.caption("点击县区的条形可筛选到该县区。")
 
 left, right = st.columns(2)
 with left:
-    if rated:
-        s = stars[stars["star_rating"].notna()]
-        ui.chart(charts.count_ranking([f"{int(v)}星级" for v in s["star_rating"]], s["orgs"],
-                                             f"{scope.year}年一级党组织星级评定结果", "个"), "stars")
+    rated_rows = stars[stars["star_rating"].notna()]
+    if len(rated_rows):
+        ui.chart(charts.grouped_bars([f"{int(v)}星级" for v in rated_rows["star_rating"]], {"党组织数": rated_rows["orgs"]},
+                                     f"{scope.year}年一级党组织星级评定结果", "个"), "stars")
     else:
         st.info(f"{scope.year}年{ui.scope_words(scope)}没有星级评定结果。")
 with right:
