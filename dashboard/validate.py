@@ -41,7 +41,7 @@ JOINT_MAX_SCHOOLS = 5
 OWN_ORG_MIN_FULL_MEMBERS = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a broken national extract yields millions of these
 class Finding:
     severity: str   # "error" or "warning"
     table: str      # contract table name
@@ -63,12 +63,12 @@ class Finding:
 
 def check_tables(tables: dict[str, pd.DataFrame]) -> list[Finding]:
     """Every rule on in-memory tables; values are coerced to the contract's types where possible."""
-    return _flatten(_check_tables_by_rule(tables))
+    return _flatten(_check_tables_groups(tables))
 
 
 def check_dir(data_dir) -> list[Finding]:
     """The Parquet files in data_dir (present, readable, columns and types), then every rule."""
-    return _flatten(_check_dir_by_rule(data_dir))
+    return _flatten(_check_dir_groups(data_dir))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -83,19 +83,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args) -> int:
     data_dir = Path(args.data_dir) if args.data_dir else config.data_dir()
-    by_rule = _check_dir_by_rule(data_dir)
+    groups = _check_dir_groups(data_dir)
     limit = args.limit if args.limit and args.limit > 0 else None
     print(f"数据目录:{data_dir}")
     counts = {ERROR: 0, WARNING: 0}
     for severity in (ERROR, WARNING):
-        for findings in by_rule.values():
-            these = [f for f in findings if f.severity == severity]
-            counts[severity] += len(these)
-            shown = these if limit is None else these[:limit]
-            for f in shown:
+        for g in groups:
+            if g.severity != severity:
+                continue
+            counts[severity] += g.count
+            # Only the printed findings are formatted: a broken national extract has millions.
+            for f in g.findings(limit):
                 print(f)
-            if len(these) > len(shown):
-                print(f"  ……同类{_SEVERITY_LABEL[severity]}另有 {len(these) - len(shown)} 条未显示")
+            if limit is not None and g.count > limit:
+                print(f"  ……同类{_SEVERITY_LABEL[severity]}另有 {g.count - limit} 条未显示")
     print(f"检查完成:{counts[ERROR]} 个错误,{counts[WARNING]} 个警告")
     return 1 if counts[ERROR] else 0
 
@@ -103,15 +104,14 @@ def run(args) -> int:
 # ---------------------------------------------------------------------------------------------
 # Reading the files
 
-def _check_dir_by_rule(data_dir) -> dict[str, list[Finding]]:
+def _check_dir_groups(data_dir) -> list[_Group]:
     data_dir = Path(data_dir)
-    file_findings: dict[str, list[Finding]] = {}
+    groups: list[_Group] = []
     tables: dict[str, pd.DataFrame] = {}
-
     unread: set[str] = set()  # tables whose file is reported already: not "missing" again
 
     def add(rule: str, f: Finding) -> None:
-        file_findings.setdefault(rule, []).append(f)
+        groups.append(_Group.of(rule, [f]))
 
     for name, spec in contract.TABLES.items():
         path = contract.parquet_path(data_dir, name)
@@ -150,10 +150,7 @@ def _check_dir_by_rule(data_dir) -> dict[str, list[Finding]]:
                 types_mapper=lambda t: pd.Int64Dtype() if pa.types.is_integer(t) else None)
         else:
             tables[name] = pd.DataFrame(index=range(arrow.num_rows))
-    by_rule = file_findings
-    for rule, findings in _check_tables_by_rule(tables, skip_missing=unread).items():
-        by_rule.setdefault(rule, []).extend(findings)
-    return by_rule
+    return groups + _check_tables_groups(tables, skip_missing=unread)
 
 
 def _arrow_type_ok(dtype: str, t: pa.DataType) -> bool:
@@ -171,8 +168,22 @@ def _arrow_type_ok(dtype: str, t: pa.DataType) -> bool:
 # ---------------------------------------------------------------------------------------------
 # The rules
 
-def _flatten(by_rule: dict[str, list[Finding]]) -> list[Finding]:
-    return [f for findings in by_rule.values() for f in findings]
+class _Group:
+    """The findings of one rule on one table column: counted at once, formatted on demand."""
+
+    def __init__(self, rule: str, severity: str, count: int, make: Callable[[int | None], list[Finding]]):
+        self.rule, self.severity, self.count, self._make = rule, severity, count, make
+
+    @classmethod
+    def of(cls, rule: str, findings: list[Finding]) -> "_Group":
+        return cls(rule, findings[0].severity, len(findings), lambda limit: findings[:limit])
+
+    def findings(self, limit: int | None = None) -> list[Finding]:
+        return self._make(limit)
+
+
+def _flatten(groups: list[_Group]) -> list[Finding]:
+    return [f for g in groups for f in g.findings()]
 
 
 class _View:
@@ -199,18 +210,27 @@ class _View:
         return self._num[column]
 
     def keys(self, rows: np.ndarray) -> list[str]:
-        parts = []
+        """The Chinese-labelled key of each row; a value the contract rejected is shown as given."""
+        out = None
         for k in self.spec.key:
-            label = self.spec.label_of(k)
-            typed = self.typed[k].iloc[rows].tolist() if k in self.typed else [None] * len(rows)
-            raw = self.raw[k].iloc[rows].tolist() if k in self.raw else [None] * len(rows)
-            parts.append([f"{label}={_fmt(t if not _isna(t) else r)}" for t, r in zip(typed, raw)])
-        return [", ".join(p) for p in zip(*parts)]
+            prefix = f"{self.spec.label_of(k)}="
+            if k in self.typed:
+                typed = self.typed[k].iloc[rows]
+                texts = _texts(typed)
+                if k in self.raw:
+                    for i in np.flatnonzero(typed.isna().to_numpy()):
+                        texts[i] = _fmt(self.raw[k].iloc[rows[i]])
+            elif k in self.raw:
+                texts = _texts(self.raw[k].iloc[rows])
+            else:
+                texts = [_NULL] * len(rows)
+            out = [prefix + t for t in texts] if out is None else [a + ", " + prefix + t for a, t in zip(out, texts)]
+        return out
 
 
 class _Checker:
     def __init__(self, tables: dict[str, pd.DataFrame], skip_missing: set[str] = frozenset()):
-        self.found: dict[str, list[Finding]] = {}
+        self.groups: list[_Group] = []
         self.v: dict[str, _View] = {}
         for name, spec in contract.TABLES.items():
             view = _View(spec, tables.get(name))
@@ -220,27 +240,31 @@ class _Checker:
 
     # -- recording ----------------------------------------------------------------------------
     def emit_one(self, rule: str, severity: str, table: str, column: str, message: str) -> None:
-        self.found.setdefault(rule, []).append(Finding(severity, table, "", column, message))
+        self.groups.append(_Group.of(rule, [Finding(severity, table, "", column, message)]))
 
     def emit(self, rule: str, severity: str, table: str, mask, column: str,
              message: str | Callable[[pd.DataFrame], Sequence[str]], **extra) -> None:
         """One finding per row where mask is true; `message` formats them from the typed rows
         (plus any `extra` arrays aligned with the table)."""
-        mask = np.asarray(mask, dtype=bool)
-        rows = np.flatnonzero(mask)
+        rows = np.flatnonzero(np.asarray(mask, dtype=bool))
         if not len(rows):
             return
         view = self.v[table]
-        if callable(message):
-            sub = view.typed.iloc[rows].copy()
-            for name, values in extra.items():
-                sub[name] = np.asarray(values)[rows]
-            messages = list(message(sub))
-        else:
-            messages = [message] * len(rows)
-        keys = view.keys(rows)
-        self.found.setdefault(rule, []).extend(
-            Finding(severity, table, k, column, m, int(r)) for k, m, r in zip(keys, messages, rows))
+
+        def make(limit: int | None) -> list[Finding]:
+            r = rows[:limit]
+            if callable(message):
+                sub = view.typed.iloc[r].copy()
+                for name, values in extra.items():
+                    sub[name] = (values.iloc[r].to_numpy(dtype=object) if isinstance(values, pd.Series)
+                                 else np.asarray(values)[r])
+                messages = list(message(sub))
+            else:
+                messages = [message] * len(r)
+            return [Finding(severity, table, k, column, m, p)
+                    for k, m, p in zip(view.keys(r), messages, r.tolist())]
+
+        self.groups.append(_Group(rule, severity, len(rows), make))
 
     # -- structure ----------------------------------------------------------------------------
     def structure(self) -> None:
@@ -249,7 +273,7 @@ class _Checker:
                 if c.name not in view.present:
                     if view.exists:
                         self.emit_one("structure.missing_column", ERROR, name, c.name,
-                                      f"缺少列 {c.name}({c.label})")
+                                      "缺少此列")
                     view.typed[c.name] = _empty(c.dtype, len(view))
                     continue
                 view.typed[c.name] = self._coerce(view, c)
@@ -265,7 +289,7 @@ class _Checker:
             elif s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty"):
                 bad = np.fromiter((not isinstance(x, str) for x in s), bool, len(s)) & ~missing
                 self.emit("structure.type", ERROR, name, bad, c.name,
-                          lambda sub, col=s[bad]: [f"应为文本,实为“{_fmt(x)}”" for x in col])
+                          lambda sub: [f"应为文本,实为“{_fmt(x)}”" for x in sub["_v"]], _v=s)
                 s = s.where(~bad, None)
             s = s.astype("str")
             # A blank cell is how spreadsheets say "empty": treat it as missing, not as a value.
@@ -276,12 +300,13 @@ class _Checker:
             if c.digits:
                 bad_digits = ok & ~s.str.fullmatch(f"[0-9]{{{c.digits}}}").fillna(False).to_numpy(bool)
                 self.emit("structure.digits", ERROR, name, bad_digits, c.name,
-                          lambda sub: [f"应为 {c.digits} 位数字,实为“{x}”({len(x)} 位)" for x in sub[c.name]])
+                          lambda sub: [f"应为 {c.digits} 位数字(半角 0–9),实为“{x}”"
+                                       + (f"({len(x)} 位)" if len(x) != c.digits else "") for x in sub["_v"]], _v=s)
             if c.allowed:
                 bad_value = ok & ~s.isin(c.allowed).to_numpy(bool)
                 allowed = "、".join(c.allowed)
                 self.emit("structure.allowed", ERROR, name, bad_value, c.name,
-                          lambda sub: [f"取值“{x}”不在允许范围({allowed})内" for x in sub[c.name]])
+                          lambda sub: [f"取值“{x}”不在允许范围({allowed})内" for x in sub["_v"]], _v=s)
             return s.where(~blank, None) if blank.any() else s
 
         if c.dtype == INT:
@@ -296,12 +321,14 @@ class _Checker:
                     arr = num.to_numpy("float64", na_value=np.nan)
                 with np.errstate(invalid="ignore"):
                     bad = ~missing & (~np.isfinite(arr) | (np.floor(arr) != arr))
-                self.emit("structure.type", ERROR, name, bad, c.name, lambda sub, col=raw[bad]: [
-                    f"应为整数,实为“{_fmt(x)}”" for x in col])
+                self.emit("structure.type", ERROR, name, bad, c.name, lambda sub: [
+                    f"应为整数,实为“{_fmt(x)}”" for x in sub["_v"]], _v=raw)
                 typed = pd.Series(pd.array(np.where(bad, np.nan, arr), dtype="Float64"),
                                   index=raw.index).astype("Int64")
             if not c.nullable:
                 self.emit("structure.null", ERROR, name, missing, c.name, f"{c.label}不能为空")
+            if c.min_value is None and c.max_value is None:
+                return typed
             arr = typed.to_numpy("float64", na_value=np.nan)
             lo = c.min_value if c.min_value is not None else -np.inf
             hi = c.max_value if c.max_value is not None else np.inf
@@ -309,10 +336,12 @@ class _Checker:
                 out = ~np.isnan(arr) & ((arr < lo) | (arr > hi))
             if c.max_value is None:
                 text = f"不能小于 {c.min_value}"
+            elif c.min_value is None:
+                text = f"不能大于 {c.max_value}"
             else:
                 text = f"应在 {c.min_value}–{c.max_value} 之间"
             self.emit("structure.range", ERROR, name, out, c.name,
-                      lambda sub: [f"取值 {_fmt(x)} 超出范围:{c.label}{text}" for x in sub[c.name]])
+                      lambda sub: [f"取值 {_fmt(x)} 超出范围:{c.label}{text}" for x in sub["_v"]], _v=arr)
             # Out of range is reported once; the cross-table rules then treat the value as unknown.
             return typed.mask(out) if out.any() else typed
 
@@ -326,15 +355,15 @@ class _Checker:
             fmt = None if kind in ("date", "datetime", "datetime64", "empty") else "mixed"
             d = pd.to_datetime(raw, errors="coerce", format=fmt)
             bad = ~missing & d.isna().to_numpy()
-            self.emit("structure.type", ERROR, name, bad, c.name, lambda sub, col=raw[bad]: [
-                f"应为日期(如 2024-03-15),实为“{_fmt(x)}”" for x in col])
+            self.emit("structure.type", ERROR, name, bad, c.name, lambda sub: [
+                f"应为日期(如 2024-03-15),实为“{_fmt(x)}”" for x in sub["_v"]], _v=raw)
         if not c.nullable:
             self.emit("structure.null", ERROR, name, missing, c.name, f"{c.label}不能为空")
         years = d.dt.year.to_numpy("float64", na_value=np.nan)
         with np.errstate(invalid="ignore"):
             out = (years < contract.MIN_YEAR) | (years > contract.MAX_YEAR)
         self.emit("structure.range", ERROR, name, out, c.name, lambda sub: [
-            f"日期 {_fmt(x)} 超出范围:应在 {contract.MIN_YEAR}–{contract.MAX_YEAR} 年之间" for x in sub[c.name]])
+            f"日期 {_fmt(x)} 超出范围:应在 {contract.MIN_YEAR}–{contract.MAX_YEAR} 年之间" for x in sub["_v"]], _v=d)
         return d.where(~out) if out.any() else d
 
     # -- identifier codes -------------------------------------------------------------------------
@@ -372,7 +401,8 @@ class _Checker:
             later = np.zeros(len(view), dtype=bool)
             later[rows[pd.Series(index.keys[np.searchsorted(index.rows, rows)]).duplicated().to_numpy()]] = True
             labels = "+".join(view.spec.label_of(k) for k in key)
-            self.emit("key.duplicate", ERROR, name, later, "", lambda sub: [
+            # Default arguments bind this table's values: the messages are formatted later, on demand.
+            self.emit("key.duplicate", ERROR, name, later, "", lambda sub, labels=labels: [
                 f"主键重复:同一{labels}共出现 {n} 次" for n in sub["_count"]], _count=counts)
 
     # -- references -------------------------------------------------------------------------------
@@ -441,18 +471,16 @@ class _Checker:
                 if not t.has("school_id", "year"):
                     continue
                 pos = schools_by_id.lookup(self.codes[(table, "school_id")])
-                found = pos >= 0
-                opened = np.where(found, sch.num("opened_year")[pos], np.nan)
-                closed = np.where(found, sch.num("closed_year")[pos], np.nan)
+                opened, closed = _take(sch.num("opened_year"), pos), _take(sch.num("closed_year"), pos)
                 year = t.num("year")
                 with np.errstate(invalid="ignore"):
                     before = year < opened
                     after = year >= closed
                 label = t.spec.label
-                self.emit(f"year.{table}.not_open", ERROR, table, before, "year", lambda sub: [
+                self.emit(f"year.{table}.not_open", ERROR, table, before, "year", lambda sub, label=label: [
                     f"学校 {_fmt(o)} 年才开办,{_fmt(y)} 年不应有{label}数据"
                     for o, y in zip(sub["_opened"], sub["year"])], _opened=opened)
-                self.emit(f"year.{table}.closed", ERROR, table, after, "year", lambda sub: [
+                self.emit(f"year.{table}.closed", ERROR, table, after, "year", lambda sub, label=label: [
                     f"学校已于 {_fmt(c)} 年撤并,{_fmt(y)} 年不应有{label}数据"
                     for c, y in zip(sub["_closed"], sub["year"])], _closed=closed)
 
@@ -483,14 +511,17 @@ class _Checker:
             rows_by_year.append((y, rows[pos < 0]))
         sid_label, year_label = sy.spec.label_of("school_id"), sy.spec.label_of("year")
         ids, names = sch.typed["school_id"], sch.typed["school_name"]
-        found = self.found.setdefault("year.school_years.missing", [])
         for y, rows in rows_by_year:
-            found.extend(
-                Finding(ERROR, "school_years", f"{sid_label}={sid}, {year_label}={_fmt(y)}", "",
-                        f"学校“{_fmt(n)}”在 {_fmt(y)} 年开办中,但缺少该年度的记录")
-                for sid, n in zip(ids.iloc[rows].tolist(), names.iloc[rows].tolist()))
-        if not found:
-            del self.found["year.school_years.missing"]
+            if not len(rows):
+                continue
+
+            def make(limit: int | None, y=y, rows=rows) -> list[Finding]:
+                r = rows[:limit]
+                return [Finding(ERROR, "school_years", f"{sid_label}={sid}, {year_label}={_fmt(y)}", "",
+                                f"学校“{_fmt(n)}”在 {_fmt(y)} 年开办中,但缺少该年度的记录")
+                        for sid, n in zip(ids.iloc[r].tolist(), names.iloc[r].tolist())]
+
+            self.groups.append(_Group("year.school_years.missing", ERROR, len(rows), make))
 
     # -- coverage ---------------------------------------------------------------------------------
     def coverage(self) -> None:
@@ -521,13 +552,15 @@ class _Checker:
             bad = ~np.isnan(expected) & ~np.isnan(end) & (expected != end)
 
             def identity(sub: pd.DataFrame) -> list[str]:
-                out = []
-                for r in sub.to_dict("records"):
-                    rhs = f"{spec.label_of('members_start')} {_fmt(r['members_start'])}"
-                    rhs += "".join(f" + {spec.label_of(c)} {_fmt(r[c])}" for c in contract.FLOW_INFLOWS)
-                    rhs += "".join(f" − {spec.label_of(c)} {_fmt(r[c])}" for c in contract.FLOW_OUTFLOWS)
-                    out.append(f"年末党员数 {_fmt(r['members_end'])} 与 {rhs} = {_fmt(r['_expected'])} 不相等")
-                return out
+                # Formatted column by column: a systematically broken extract reports millions of these.
+                terms = [("", "members_start")] + [(" + ", c) for c in contract.FLOW_INFLOWS] \
+                    + [(" − ", c) for c in contract.FLOW_OUTFLOWS]
+                rhs = [""] * len(sub)
+                for sign, c in terms:
+                    prefix = f"{sign}{spec.label_of(c)} "
+                    rhs = [a + prefix + b for a, b in zip(rhs, _texts(sub[c]))]
+                return [f"年末党员数 {e} 与 {r} = {x} 不相等"
+                        for e, r, x in zip(_texts(sub["members_end"]), rhs, _texts(sub["_expected"]))]
 
             self.emit("flow.identity", ERROR, "member_flows", bad, "members_end", identity, _expected=expected)
 
@@ -595,7 +628,7 @@ class _Checker:
             full = mf.num("members_end") - mf.num("probationary")
             pos = self.index("member_flows", "school_id", by_year=True).lookup(
                 self.codes[("school_years", "school_id")], sy.num("year"))
-            full_here = np.where(pos >= 0, full[pos], np.nan)
+            full_here = _take(full, pos)
             cov = sy.typed["coverage"]
             with np.errstate(invalid="ignore"):
                 bad = (full_here >= OWN_ORG_MIN_FULL_MEMBERS) & cov.notna().to_numpy() \
@@ -607,7 +640,7 @@ class _Checker:
         if mf.has("school_id", "year", "members_start", "members_end"):
             pos = self.index("member_flows", "school_id", by_year=True).lookup(
                 self.codes[("member_flows", "school_id")], mf.num("year") - 1)
-            prev_end = np.where(pos >= 0, mf.num("members_end")[pos], np.nan)
+            prev_end = _take(mf.num("members_end"), pos)
             start = mf.num("members_start")
             bad = ~np.isnan(prev_end) & ~np.isnan(start) & (prev_end != start)
             self.emit("warn.flow_continuity", WARNING, "member_flows", bad, "members_start", lambda sub: [
@@ -615,8 +648,8 @@ class _Checker:
                 for s, y, p in zip(sub["members_start"], sub["year"], sub["_prev"])], _prev=prev_end)
 
 
-def _check_tables_by_rule(tables: dict[str, pd.DataFrame], skip_missing: set[str] = frozenset()
-                          ) -> dict[str, list[Finding]]:
+def _check_tables_groups(tables: dict[str, pd.DataFrame], skip_missing: set[str] = frozenset()
+                         ) -> list[_Group]:
     checker = _Checker(tables, skip_missing)
     checker.structure()
     checker.encode()
@@ -626,7 +659,7 @@ def _check_tables_by_rule(tables: dict[str, pd.DataFrame], skip_missing: set[str
     checker.coverage()
     checker.flows()
     checker.warnings()
-    return checker.found
+    return checker.groups
 
 
 # ---------------------------------------------------------------------------------------------
@@ -640,13 +673,41 @@ def _isna(x) -> bool:
 
 
 def _fmt(x) -> str:
-    if x is None or _isna(x):
-        return _NULL
-    if isinstance(x, (float, np.floating)) and float(x).is_integer():
+    """One value as a person would write it: whole numbers without ".0", dates without a time."""
+    if isinstance(x, str):
+        return x
+    if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
         return str(int(x))
+    if isinstance(x, (float, np.floating)):
+        x = float(x)
+        return _NULL if x != x else str(int(x)) if x.is_integer() else str(x)
+    if x is None or x is pd.NA or _isna(x):
+        return _NULL
     if isinstance(x, pd.Timestamp):
-        return x.date().isoformat() if x == x.normalize() else x.isoformat(sep=" ")
+        try:
+            return x.date().isoformat() if x == x.normalize() else x.isoformat(sep=" ")
+        except (NotImplementedError, ValueError, OverflowError):  # beyond Python's dates
+            return str(x)
     return str(x)
+
+
+def _take(values: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """values at the looked-up positions, NaN where the lookup found nothing (-1)."""
+    out = np.full(len(pos), np.nan)
+    hit = pos >= 0
+    out[hit] = values[pos[hit]]
+    return out
+
+
+def _texts(values) -> list[str]:
+    """_fmt over a whole column at once, vectorised for whole numbers (counts, years)."""
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        a = s.to_numpy("float64", na_value=np.nan)
+        whole = np.isfinite(a) & (np.floor(a) == a)
+        if whole.all():
+            return a.astype(np.int64).astype(str).tolist()
+    return [_fmt(x) for x in s.tolist()]
 
 
 def _empty(dtype: str, n: int) -> pd.Series:
