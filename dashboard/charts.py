@@ -104,15 +104,18 @@ def stacked_bars(categories, parts: dict[str, list], title: str, unit: str, perc
 def trend(years, series: dict[str, list], title: str, unit: str, percent: bool = False,
           labels: dict[str, list[str]] | None = None) -> go.Figure:
     """Lines by year; `labels` gives each point's text (e.g. "73.6%(335/455)") for hover."""
+    years = [int(y) for y in years]
     fig = go.Figure()
     for (name, values), colour in zip(series.items(), PALETTE):
         text = (labels or {}).get(name) or [f"{v:g}{unit}" if v is not None else "—" for v in values]
-        fig.add_trace(go.Scatter(x=list(years), y=list(values), name=name, mode="lines+markers+text",
+        fig.add_trace(go.Scatter(x=years, y=list(values), name=name, mode="lines+markers+text",
                                  line=dict(color=colour, width=3), marker=dict(size=9),
                                  text=text, textposition="top center", textfont=dict(size=13),
                                  hovertemplate="%{x}年 " + name + ":%{text}<extra></extra>"))
     fig.update_layout(template=TEMPLATE, title=title, height=420,
-                      xaxis=dict(title="年度", dtick=1, tickformat="d"),
+                      # Half a year of padding so the first and last points' labels are not cut.
+                      xaxis=dict(title="年度", dtick=1, tickformat="d",
+                                 range=[min(years, default=0) - 0.5, max(years, default=0) + 0.5]),
                       yaxis=dict(title="百分比(%)" if percent else f"数量({unit})",
                                  ticksuffix="%" if percent else "", rangemode="tozero"))
     return _legend_room(fig)

@@ -36,7 +36,7 @@ by_stage = by_stage.set_index("stage").loc[labels.stage_order(by_stage["stage"])
 ui.chart(charts.stacked_bars(
     by_stage["stage"], {"单独建立": by_stage["standalone"], "联合或挂靠建立": by_stage["joint_or_attached"],
                         "党建指导员": by_stage["adviser"], "未覆盖": by_stage["uncovered"]},
-    f"{scope.year}年各学段学校覆盖方式", "所"), "coverage_stage")
+    f"{scope.year}年各学段学校覆盖方式", "所", horizontal=True), "coverage_stage")
 
 st.subheader("覆盖情况明细")
 tab_county, tab_stage = st.tabs(["按县区", "按学段"])
