@@ -1,11 +1,16 @@
 """中小学校党建数据看板: page configuration and the router, nothing else."""
 import streamlit as st
 
-from dashboard import charts  # noqa: F401  (loads plotly fully before sessions can race on it)
-from dashboard import ui
+# Sessions' first runs execute this file on several threads at once. Importing pandas and plotly
+# (and plotly's lazily loaded parts) inside one module import lets Python serialise them, so no
+# session can see a half-imported library (seen as "partially initialized module 'pandas'").
+from dashboard import charts  # noqa: F401
+from dashboard import access, ui
 
 st.set_page_config(page_title="中小学校党建数据看板", page_icon=":material/account_tree:", layout="wide",
                    initial_sidebar_state="expanded")
+
+logged_in = access.gate()   # False while login is on and nobody (active) is logged in
 
 P = ui.PAGES_DIR
 pages = {
@@ -20,9 +25,18 @@ pages = {
     ],
     "数据与报告": [
         st.Page(f"{P}/report_export.py", title="报告导出", icon=":material/description:"),
-        st.Page(f"{P}/data_admin.py", title="数据管理", icon=":material/database:"),
     ],
 }
+data_admin = st.Page(f"{P}/data_admin.py", title="数据管理", icon=":material/database:")
+if not logged_in:
+    # Every page registered but hidden and none run, so the address asked for (a shared link such
+    # as /coverage?year=…) is the page shown once logged in.
+    st.navigation([p for group in pages.values() for p in group] + [data_admin], position="hidden")
+    access.login_page()
+# Only administrators import data: for anyone else the page is not registered, so its URL leads nowhere.
+if access.is_admin():
+    pages["数据与报告"].append(data_admin)
 navigation = st.navigation(pages)
 ui.frame()
+access.account_panel()
 navigation.run()

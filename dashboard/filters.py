@@ -58,6 +58,14 @@ def county_name(scope: Scope) -> str | None:
     return match.iloc[0] if len(match) else None
 
 
+def area_name(scope: Scope) -> str:
+    """The subject when no county is chosen: "全市" only for a user who sees every county; a county
+    user's figures are their counties' ("山阳县"), and a sentence must not call them the city's."""
+    if set(data.all_county_codes()) <= set(scope.visible_counties):
+        return "全市"
+    return "、".join(data.counties(scope.visible_counties)["county_name"]) or "全市"
+
+
 def city_name(scope: Scope) -> str:
     c = data.counties(scope.visible_counties)
     cities = c["city_name"].unique()

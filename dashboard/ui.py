@@ -8,9 +8,9 @@ import re
 import pandas as pd
 import streamlit as st
 
-from dashboard import config, data, db, filters, labels, summary
+from dashboard import access, config, data, db, filters, labels, summary
 from dashboard.figures import Headline
-from dashboard.metrics import DASH, Rate, count, signed
+from dashboard.metrics import DASH, Rate, change, count, signed
 from dashboard.scope import Scope
 
 PAGES_DIR = "dashboard/pages"
@@ -37,6 +37,11 @@ def scope() -> Scope:
     if missing is not None or current is None:
         missing_data_page(missing)
         st.stop()
+    if not current.visible_counties:
+        st.title(config.APP_TITLE)
+        st.warning("您的账号负责的县区不在当前数据中,暂无可查看的数据。请联系管理员核对账号的县区设置。",
+                   icon=":material/warning:")
+        st.stop()
     if data.is_demo():
         st.warning("当前显示的是**演示数据**,学校、党组织和各项数字均为虚构,不代表任何真实情况。", icon=":material/warning:")
     return current
@@ -59,7 +64,7 @@ def missing_data_page(exc: db.ExtractMissing | None) -> None:
 
 def scope_words(scope: Scope) -> str:
     """"全市" / "山阳县" / "山阳县公办小学": the subject of titles and paragraphs."""
-    return summary.scope_label(scope, filters.county_name(scope), "全市")
+    return summary.scope_label(scope, filters.county_name(scope), filters.area_name(scope))
 
 
 def header(title: str, scope: Scope, question: str = "") -> None:
@@ -70,26 +75,24 @@ def header(title: str, scope: Scope, question: str = "") -> None:
 # Cards ------------------------------------------------------------------------------------------
 def rate_card(col, label_text: str, cur: Rate | None, prev: Rate | None, help_text: str | None = None,
               lower_is_better: bool = False) -> None:
-    """A rate, its numerator and denominator, and the change on last year in points.
-
-    The fraction goes in the label ("党组织覆盖率(335/455)") so the large value stays readable
-    in a quarter of a laptop screen.
-    """
-    fraction = f"({cur.num}/{cur.den})" if cur is not None and cur.defined else ""
-    value = cur.pct if cur is not None else DASH
+    """A rate, the change on last year in points, and beneath it the full "73.6%(335/455)"."""
     delta = None
     if cur is not None and prev is not None and cur.defined and prev.defined:
         d = cur.rounded() - prev.rounded()
-        delta = f"{d:+}个百分点" if d else None
-    col.metric(f"{label_text}{fraction}", value, delta=delta, border=True, help=help_text,
+        # Percentages change in points; a per-100 figure changes in its own unit.
+        delta = (f"{d:+}个百分点" if cur.unit == "%" else f"{d:+}") if d else None
+    box = col.container(border=True, height="stretch")
+    box.metric(label_text, cur.pct if cur is not None else DASH, delta=delta, help=help_text,
                delta_color="inverse" if lower_is_better else "normal")
+    box.caption(str(cur) if cur is not None and cur.defined else "无可计算的分母")
 
 
 def count_card(col, label_text: str, cur, prev, unit: str, help_text: str | None = None) -> None:
-    value = count(cur, unit)
-    delta = None if prev is None or cur is None else f"{signed(int(cur) - int(prev))}{unit}"
-    col.metric(label_text, value, delta=delta if delta and not delta.startswith("0") else None,
-               border=True, help=help_text)
+    """A count with its unit, the change on last year, and beneath it the change in words."""
+    delta = None if prev is None or cur is None else int(cur) - int(prev)
+    box = col.container(border=True, height="stretch")
+    box.metric(label_text, count(cur, unit), delta=f"{signed(delta)}{unit}" if delta else None, help=help_text)
+    box.caption(change(cur, prev, unit) or "上年无可比数据")
 
 
 def no_data(scope: Scope, what: str = "学校") -> None:
@@ -135,10 +138,20 @@ def table(df: pd.DataFrame, name: str, scope: Scope, key: str, columns: list[str
                          on_select="rerun" if selectable else "ignore",
                          selection_mode="single-row" if selectable else "multi-row")
     stem = _file_stem(name, scope)
+    # Files are made when clicked (a callable), which is also when the audit log records the
+    # download; who and what scope are captured now, as the click runs on another thread.
+    who, where = access.identity(), access.scope_record(scope)
+
+    def made_on_click(file_name: str, render):
+        def make() -> bytes:
+            access.audit("download", who, file=file_name, table=name, rows=len(shown), scope=where)
+            return render()
+        return make
+
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button("下载 CSV", shown.to_csv(index=False).encode("utf-8-sig"), f"{stem}.csv",
-                       "text/csv", key=f"{key}_csv", on_click="ignore")
-    c2.download_button("下载 Excel", to_xlsx(shown, name), f"{stem}.xlsx",
+    c1.download_button("下载 CSV", made_on_click(f"{stem}.csv", lambda: shown.to_csv(index=False).encode("utf-8-sig")),
+                       f"{stem}.csv", "text/csv", key=f"{key}_csv", on_click="ignore")
+    c2.download_button("下载 Excel", made_on_click(f"{stem}.xlsx", lambda: to_xlsx(shown, name)), f"{stem}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}_xlsx", on_click="ignore")
     if selectable and event is not None:
@@ -179,7 +192,5 @@ def county_click_callback(chart_key: str):
 
 
 def open_profile(school_id: str) -> None:
-    """Go to the school profile page for one school, keeping the filters in the URL."""
-    params = {k: str(v) for k, v in st.query_params.to_dict().items() if k in filters.KEYS}
-    params["school"] = school_id
-    st.switch_page(f"{PAGES_DIR}/school_profile.py", query_params=params)
+    """Go to the school profile page for one school; the filters are bound to the URL and follow."""
+    st.switch_page(f"{PAGES_DIR}/school_profile.py", query_params={"school": school_id})

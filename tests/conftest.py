@@ -7,6 +7,19 @@ from tests import handmade
 BOTH = (handmade.SHANGZHOU, handmade.SHANYANG)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _runtime_files_outside_the_project(tmp_path_factory):
+    """No test reads the deployment's users file (which would switch login on for the page tests)
+    or writes its audit log or login state; tests that need them set their own paths."""
+    d = tmp_path_factory.mktemp("runtime")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DASHBOARD_USERS_FILE", str(d / "no-users.toml"))
+        mp.setenv("DASHBOARD_AUDIT_LOG", str(d / "audit.log"))
+        mp.setenv("DASHBOARD_LOGIN_STATE", str(d / "login_state.sqlite"))
+        mp.delenv("DASHBOARD_AUTH", raising=False)
+        yield d
+
+
 @pytest.fixture(scope="session")
 def handmade_dir(tmp_path_factory):
     d = tmp_path_factory.mktemp("handmade")
