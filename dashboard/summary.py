@@ -88,10 +88,31 @@ def overview_paragraph(h: Headline, who: str, scope: Scope) -> str:
     return "".join(p for p in parts if p)
 
 
+def action_lists_paragraph(year: int, who: str, overdue: int, due_soon: int, mismatched: int,
+                           need_own: int, not_covered: int) -> str:
+    """The action lists (问题清单) in one sentence: what still needs following up in the scope."""
+    parts = []
+    if overdue:
+        parts.append(f"{count(overdue, '个')}党组织任期已满尚未换届")
+    if due_soon:
+        parts.append(f"{count(due_soon, '个')}党组织将于{year + 1}年6月底前任期届满")
+    if mismatched:
+        parts.append(f"{count(mismatched, '个')}一级党组织的组织类型与党员规模不相符")
+    if need_own:
+        parts.append(f"{count(need_own, '所')}学校有3名以上正式党员但未单独建立党组织")
+    if not_covered:
+        parts.append(f"{count(not_covered, '所')}学校未被党组织覆盖")
+    if not parts:
+        return (f"截至{year}年底,{who}学校党组织均按期换届,组织类型与党员规模相符,"
+                f"没有需要跟进的问题。")
+    return f"截至{year}年底,{who}有" + ";".join(parts) + ",需跟进落实。"
+
+
 def _clause(text: str) -> str:
     """A year-on-year change as a trailing clause; nothing in a scope's first year."""
     return f",{text}" if text else ""
 
 
 __all__ = ["scope_label", "overview_paragraph", "coverage_paragraph", "organisations_paragraph",
-           "leadership_paragraph", "demonstration_paragraph", "members_paragraph", "YearFigures"]
+           "leadership_paragraph", "demonstration_paragraph", "members_paragraph", "action_lists_paragraph",
+           "YearFigures"]
