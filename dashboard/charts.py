@@ -110,7 +110,7 @@ def trend(years, series: dict[str, list], title: str, unit: str, percent: bool =
         text = (labels or {}).get(name) or [f"{v:g}{unit}" if v is not None else "—" for v in values]
         fig.add_trace(go.Scatter(x=years, y=list(values), name=name, mode="lines+markers+text",
                                  line=dict(color=colour, width=3), marker=dict(size=9),
-                                 text=text, textposition="top center", textfont=dict(size=13),
+                                 text=text, textposition="top center", textfont=dict(size=13), cliponaxis=False,
                                  hovertemplate="%{x}年 " + name + ":%{text}<extra></extra>"))
     fig.update_layout(template=TEMPLATE, title=title, height=420,
                       # Half a year of padding so the first and last points' labels are not cut.
