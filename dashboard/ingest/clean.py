@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard import contract
 from dashboard.ingest import headers as hdr
@@ -75,9 +77,11 @@ class Cleaned:
 
 # ---------------------------------------------------------------- text helpers
 
-def _text_series(values) -> pd.Series:
-    s = pd.Series(list(map(cell_text, values)), dtype="str")
-    s = s.str.replace("[\u200b\ufeff]", "", regex=True).str.strip()
+def _text_series(s: pd.Series) -> pd.Series:
+    invisible = s.str.contains("[\u200b\ufeff]").fillna(False).astype(bool)
+    if invisible.any():
+        s = s.mask(invisible, s[invisible].str.replace("[\u200b\ufeff]", "", regex=True))
+    s = s.str.strip()
     return s.mask(s == "")
 
 
@@ -87,16 +91,18 @@ def _compact(s: pd.Series) -> pd.Series:
 
 
 def _flag(problems: pd.Series, mask, message) -> pd.Series:
-    """Give rows in mask a reason unless they already have one (the first reason is the clearest)."""
+    """Give rows in mask a reason unless they already have one (the first reason is the clearest).
+    `message` is a string or a function of the mask, so per-row texts are built only for the
+    rows that need one."""
     mask = pd.Series(mask, index=problems.index).fillna(False).astype(bool) & problems.isna()
     if mask.any():
         problems = problems.copy()
-        problems[mask] = message[mask] if isinstance(message, pd.Series) else message
+        problems[mask] = message(mask).to_numpy(dtype=object) if callable(message) else message
     return problems
 
 
-def _quoted(s: pd.Series, suffix: str, prefix: str = "") -> pd.Series:
-    return prefix + "“" + s.astype("str") + "”" + suffix
+def _quoted(s: pd.Series, suffix: str, prefix: str = ""):
+    return lambda mask: prefix + "“" + s[mask].astype("str") + "”" + suffix
 
 
 def _none(index) -> pd.Series:
@@ -143,12 +149,6 @@ def clean_int(col: contract.Column, s: pd.Series) -> Cleaned:
         problems = _flag(problems, bad, _quoted(s, "不是数字" if not is_year else "不是年份(应为四位数字,如 2023)"))
     nums = pd.to_numeric(t.where(int_like).str.replace(r"\.0*$", "", regex=True), errors="coerce")
     values = nums.round().astype("Int64")
-    if col.min_value is not None and col.max_value is not None:
-        out = values.notna() & ((values < col.min_value) | (values > col.max_value))
-        problems = _flag(problems, out, _quoted(s, f"超出范围,应在 {col.min_value}–{col.max_value} 之间"))
-    elif col.min_value is not None:
-        out = values.notna() & (values < col.min_value)
-        problems = _flag(problems, out, _quoted(s, "不能为负数" if col.min_value == 0 else f"应不小于 {col.min_value}"))
     return Cleaned(values, problems, notes)
 
 
@@ -178,10 +178,7 @@ def clean_date(col: contract.Column, s: pd.Series) -> Cleaned:
     matched = parts[0].notna() | serial
     problems = _flag(problems, present & ~matched, _quoted(s, "不是日期,请按 2021-03-01 的格式填写"))
     problems = _flag(problems, present & values.isna(), _quoted(s, "不是有效日期"))
-    years = values.dt.year
-    problems = _flag(problems, years.notna() & ((years < contract.MIN_YEAR) | (years > contract.MAX_YEAR)),
-                     _quoted(s, f"年份超出范围({contract.MIN_YEAR}–{contract.MAX_YEAR})"))
-    return Cleaned(values, problems, notes)
+    return Cleaned(values.astype("datetime64[ns]"), problems, notes)
 
 
 def clean_enum(col: contract.Column, s: pd.Series) -> Cleaned:
@@ -223,7 +220,7 @@ def clean_id(col: contract.Column, s: pd.Series, counties: CountyLookup | None =
         problems = _flag(problems, bad & scientific,
                          _quoted(s, "被 Excel 显示成了科学计数法,数字已失真:请把该列设为“文本”格式后重新填写"))
         digits = t.str.fullmatch(r"\d+").fillna(False).astype(bool)
-        problems = _flag(problems, bad & digits, _quoted(s, f"应为 {col.digits} 位数字,实际为 ") + t.str.len().astype("str") + " 位")
+        problems = _flag(problems, bad & digits, lambda m: _quoted(s, f"应为 {col.digits} 位数字,实际为 ")(m) + t[m].str.len().astype("str") + " 位")
         problems = _flag(problems, bad, _quoted(s, f"应为 {col.digits} 位数字"))
     return Cleaned(t, problems, notes)
 
@@ -231,18 +228,16 @@ def clean_id(col: contract.Column, s: pd.Series, counties: CountyLookup | None =
 def _county_names(s, t, bad, problems, counties: CountyLookup):
     """County written by name: converted through the regions, each conversion reported."""
     notes = []
-    names = t[bad & problems.isna()]
-    converted = {}
-    for name in names.unique():
-        code, reason = counties.lookup(name)
-        if code:
-            converted[name] = code
-        else:
-            problems = _flag(problems, t == name, reason)
-    if converted:
-        hit = t.isin(list(converted))
-        t = t.mask(hit, t.map(converted))
-        summary = "、".join(f"{k}→{v}" for k, v in converted.items())
+    todo = bad & problems.isna()
+    found = {name: counties.lookup(name) for name in t[todo].unique()}
+    codes = {name: code for name, (code, _) in found.items() if code}
+    reasons = {name: reason for name, (code, reason) in found.items() if not code}
+    if reasons:
+        problems = _flag(problems, todo & t.isin(list(reasons)), lambda m: t[m].map(reasons))
+    if codes:
+        hit = todo & t.isin(list(codes))
+        t = t.mask(hit, t.map(codes))
+        summary = "、".join(f"{k}→{v}" for k, v in codes.items())
         notes.append((WARNING, f"县区代码列填写的是县区名称,已按行政区划换算:{summary}({int(hit.sum())} 行)"))
     return t, problems, notes
 
@@ -253,7 +248,79 @@ def clean_text(col: contract.Column, s: pd.Series) -> Cleaned:
     return Cleaned(t, problems, notes)
 
 
+def _matches(s: pd.Series, pattern: str) -> pd.Series:
+    """Whole-cell regular expression match in Arrow (RE2); False for missing cells."""
+    hit = pc.match_substring_regex(pa.array(s, from_pandas=True), f"^(?:{pattern})$")
+    return pd.Series(hit.fill_null(False).to_numpy(zero_copy_only=False), index=s.index)
+
+
+def _fast(col: contract.Column, s: pd.Series) -> pd.Series:
+    """Cells already in the contract's form, which most cells of a real file are: they skip the
+    normalising below (whose regular expressions run in Python, not in Arrow)."""
+    if col.dtype == contract.INT:
+        ok = _matches(s, r"[0-9]{1,15}")
+    elif col.dtype == contract.DATE:
+        ok = _matches(s, r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+    elif col.allowed:
+        ok = s.isin(col.allowed)
+    elif col.digits:
+        ok = _matches(s, rf"[0-9]{{{col.digits}}}")
+    elif col.name in ID_COLUMNS:
+        ok = _matches(s, r"[\x21-\x7e]+")
+    else:
+        ok = s.notna()
+    ok = ok.fillna(False).astype(bool) & ~s.isin(EMPTY_MARKERS | EXCEL_ERRORS)
+    return ok | s.isna() if col.nullable else ok
+
+
+def _fast_values(col: contract.Column, s: pd.Series) -> pd.Series:
+    """Typed values of cells already in contract form, converted in Arrow (pandas' own
+    conversions iterate over Arrow strings one by one)."""
+    if col.dtype == contract.INT:
+        ints = pc.cast(pa.array(s, type=pa.string(), from_pandas=True), pa.int64())
+        return pd.Series(ints.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get), index=s.index)
+    if col.dtype == contract.DATE:
+        text = pa.array(s, type=pa.string(), from_pandas=True)
+        stamps = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
+        # strptime rolls 2005-02-30 over to 2005-03-02; a date must read back as written.
+        same = pc.equal(pc.strftime(stamps, format="%Y-%m-%d"), text)
+        stamps = pc.if_else(same.fill_null(False), stamps, pa.scalar(None, stamps.type))
+        return pd.Series(stamps.to_pandas(), index=s.index).astype("datetime64[ns]")
+    return s
+
+
 def clean_column(col: contract.Column, s: pd.Series, counties: CountyLookup | None = None) -> Cleaned:
+    fast = _fast(col, s)
+    if fast.all():
+        values, problems, notes = _fast_values(col, s), _none(s.index), []
+    else:
+        slow = _clean_slow(col, s[~fast], counties)
+        values = _fast_values(col, s.where(fast))
+        values.loc[slow.values.index] = slow.values
+        problems = _none(s.index)
+        problems.loc[slow.problems.index] = slow.problems.to_numpy(dtype=object)
+        notes = slow.notes
+    if col.dtype == contract.INT:
+        problems = _range(col, s, values, problems)
+    elif col.dtype == contract.DATE:
+        years = values.dt.year
+        problems = _flag(problems, years.notna() & ((years < contract.MIN_YEAR) | (years > contract.MAX_YEAR)),
+                         _quoted(s, f"年份超出范围({contract.MIN_YEAR}–{contract.MAX_YEAR})"))
+        problems = _flag(problems, s.notna() & values.isna() & fast, _quoted(s, "不是有效日期"))
+    return Cleaned(values, problems, notes)
+
+
+def _range(col: contract.Column, s: pd.Series, values: pd.Series, problems: pd.Series) -> pd.Series:
+    if col.min_value is not None and col.max_value is not None:
+        out = values.notna() & ((values < col.min_value) | (values > col.max_value))
+        return _flag(problems, out, _quoted(s, f"超出范围,应在 {col.min_value}–{col.max_value} 之间"))
+    if col.min_value is not None:
+        out = values.notna() & (values < col.min_value)
+        return _flag(problems, out, _quoted(s, "不能为负数" if col.min_value == 0 else f"应不小于 {col.min_value}"))
+    return problems
+
+
+def _clean_slow(col: contract.Column, s: pd.Series, counties: CountyLookup | None = None) -> Cleaned:
     if col.dtype == contract.INT:
         return clean_int(col, s)
     if col.dtype == contract.DATE:
@@ -292,12 +359,10 @@ def clean_sheet(sheet: RawSheet, header: hdr.Header, counties: CountyLookup) -> 
     where = dict(file=sheet.file, sheet=sheet.sheet, table=table.name)
 
     filled = _fill_merged(sheet, header.data_start)
-    data = sheet.rows[header.data_start:]
-    width = max([len(r) for r in data] + [max(header.columns, default=-1) + 1])
-    data = [r if len(r) == width else list(r) + [None] * (width - len(r)) for r in data]
-    columns = list(zip(*data)) if data else [()] * width
-    text = {j: _text_series(columns[j]) for j in range(width)}
-    n = len(data)
+    columns = sheet.text_columns(header.data_start, max(header.columns, default=-1) + 1)
+    width = len(columns)
+    text = {j: _text_series(c) for j, c in enumerate(columns)}
+    n = len(columns[0]) if columns else 0
     rownum = pd.Series(np.arange(header.data_start + 1, header.data_start + 1 + n), dtype="int64")
 
     for r1, c1, r2, c2 in filled:
@@ -310,12 +375,16 @@ def clean_sheet(sheet: RawSheet, header: hdr.Header, counties: CountyLookup) -> 
     ignored = {j for j, t in header_titles(sheet, header).items() if hdr.norm(t) in hdr.IGNORED}
     content = [j for j in range(width) if j not in ignored]
     nonblank = pd.concat([text[j].notna() for j in content], axis=1).any(axis=1) if content and n else pd.Series(False, index=range(n))
-    compact = {j: text[j].str.replace(r"\s+", "", regex=True) for j in range(width)}
-    total = pd.concat([compact[j].str.fullmatch(TOTAL_ROW.pattern).fillna(False).astype(bool) for j in range(width)],
-                      axis=1).any(axis=1) if width and n else pd.Series(False, index=range(n))
+    total = pd.Series(False, index=range(n))
+    for j in range(width):
+        # Cheap test in Arrow first; the exact pattern only on the few cells that mention 计/汇总.
+        maybe = text[j].str.contains("计|汇总").fillna(False).astype(bool)
+        if maybe.any():
+            compact = text[j][maybe].str.replace(r"\s+", "", regex=True)
+            total.loc[compact.index] |= compact.str.fullmatch(TOTAL_ROW.pattern).fillna(False).astype(bool)
     first = pd.Series(pd.NA, index=range(n), dtype="str")
     for j in reversed(range(width)):
-        first = compact[j].where(compact[j].notna(), first)
+        first = text[j].where(text[j].notna(), first)
     note = first.str.match(NOTE_ROW.pattern).fillna(False).astype(bool)
     skip_total = total  # even with 序号 as its only other cell, a 合计 line is listed, not dropped
     skip_note = nonblank & ~total & note
@@ -376,8 +445,13 @@ def clean_sheet(sheet: RawSheet, header: hdr.Header, counties: CountyLookup) -> 
                        skipped=int(skip_total.sum() + skip_note.sum()))
     for j, title in header.unknown:
         has_data = bool(text[j][idx].notna().any()) if j in text else False
-        issues.append(Issue(WARNING if has_data else INFO,
-                            f"“{title}”不是“{table.label}”表的列(第 {j + 1} 列),其内容未导入", **where))
+        other = next((t for t in hdr.TITLES.values() if t.table != table.name and t.match(title)), None)
+        if other is not None:
+            # 学校名称 beside 学校标识码 in a yearly sheet: there for the reader, held by another table.
+            issues.append(Issue(INFO, f"“{title}”属于“{contract.TABLES[other.table].label}”表,在本表中不导入(第 {j + 1} 列)", **where))
+        else:
+            issues.append(Issue(WARNING if has_data else INFO,
+                                f"“{title}”不是“{table.label}”表的列(第 {j + 1} 列),其内容未导入", **where))
     if header.column_number_row is not None:
         issues.append(Issue(INFO, "栏次行(甲、乙、1、2……),不是数据,未导入", row=header.column_number_row + 1, **where))
     return SheetResult(table.name, sheet.file, sheet.sheet, accepted, rejected, problems, issues, count)

@@ -98,7 +98,6 @@ def _sums(df: pd.DataFrame, table: str) -> pd.DataFrame:
     year = YEAR_COLUMN.get(table)
     cols = _measures(table)
     frame = df[[year] + cols] if year else df[cols]
-    frame = frame.apply(lambda s: pd.to_numeric(s, errors="coerce"))
     if year:
         g = frame.groupby(year)
         out = g[cols].sum() if cols else pd.DataFrame(index=g.size().index)
@@ -112,6 +111,8 @@ def _sums(df: pd.DataFrame, table: str) -> pd.DataFrame:
 def totals(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> pd.DataFrame:
     parts = []
     for name, t in contract.TABLES.items():
+        if old[name].empty and new[name].empty:
+            continue
         a, b = _sums(old[name], name), _sums(new[name], name)
         labels = {ROWS: ROWS, **{c: t.label_of(c) for c in _measures(name)}}
         a = a.rename(columns=labels).stack().rename("原值")
@@ -122,7 +123,8 @@ def totals(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> pd.Dat
         both.columns = ["年度", "指标", "原值", "新值", "变化"]
         both.insert(0, "数据表", t.label)
         parts.append(both)
-    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    out = (pd.concat(parts, ignore_index=True) if parts
+           else pd.DataFrame(columns=["数据表", "年度", "指标", "原值", "新值", "变化"]))
     for c in ("原值", "新值", "变化"):
         out[c] = out[c].astype("int64")
     return out

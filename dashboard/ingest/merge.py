@@ -9,6 +9,7 @@ history; a full replacement (--replace-all) is how schools are removed.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from dashboard import contract
@@ -57,14 +58,25 @@ def _honor_county(honors: pd.DataFrame, orgs: pd.DataFrame, org_county: pd.Serie
     return county.fillna(honors["org_id"].astype("str").map(by_org))
 
 
+def isin(values: pd.Series, among: pd.Series) -> np.ndarray:
+    """values.isin(among) for large string columns, exact: both are coded by one factorisation
+    (pandas' isin on Arrow strings converts the lookup set one string at a time). Missing values
+    never match."""
+    codes, _ = pd.factorize(pd.concat([values, among], ignore_index=True))
+    a, b = codes[:len(values)], codes[len(values):]
+    return np.isin(a, b[b >= 0]) & (a >= 0)
+
+
 def _replace(old: pd.DataFrame, new: pd.DataFrame | None, table: str,
              old_scope: pd.Series | None = None, new_scope: pd.Series | None = None) -> pd.DataFrame:
     if new is None or new.empty:
         return old
-    drop = key_of(old, table).isin(set(key_of(new, table)))
+    if old.empty:
+        return new.reset_index(drop=True)
+    drop = isin(key_of(old, table), key_of(new, table))
     if old_scope is not None and new_scope is not None:
-        drop |= old_scope.isin(set(new_scope.dropna()))
-    return pd.concat([old[~drop.to_numpy()], new], ignore_index=True)
+        drop |= isin(old_scope, new_scope)
+    return pd.concat([old[~drop], new], ignore_index=True)
 
 
 def with_meta(df: pd.DataFrame) -> pd.DataFrame:

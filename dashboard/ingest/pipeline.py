@@ -9,12 +9,13 @@ validation error. Warnings are shown and do not block.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 import pandas as pd
 
-from dashboard import config, contract, db, extract
+from dashboard import access, config, contract, db, extract
 from dashboard.ingest import clean, headers, merge, versions
 from dashboard.ingest.diff import Diff, compare
 from dashboard.ingest.issues import ERROR, INFO, WARNING, Issue, TableCount
@@ -23,6 +24,9 @@ from dashboard.ingest.regions import CountyLookup, builtin_regions
 from dashboard.ingest.templates import EXAMPLES
 
 EXISTING = "现有数据"  # where a finding points at a row kept from the data already published
+INTERNAL = "处理本工作表时程序出错"
+# Sheets the templates and the rejects workbook add beside the data: skipped without a word.
+OWN_SHEETS = frozenset({"填表说明", "说明", "填报说明", "问题清单", "导入汇总"})
 
 
 @dataclass
@@ -98,16 +102,23 @@ class Plan:
 
 
 
-def _base(root: Path) -> tuple[dict[str, pd.DataFrame], bool, Path | None]:
-    """The extract serving now (empty tables when there is none) and whether it is the demo."""
+def _base(root: Path) -> tuple[dict[str, pd.DataFrame], bool, str | None]:
+    """The extract serving now (empty tables when there is none), whether it is the demo, and
+    its version: the link is resolved once, so the tables and the version always agree."""
     current = config.data_dir(root)
+    version = current.name if current.parent == (Path(root) / versions.VERSIONS).resolve() else None
     if all(contract.parquet_path(current, t).is_file() for t in contract.TABLES):
         tables = extract.read_tables(current)
-        return {t: merge.conform(t, tables[t]) for t in contract.TABLES}, db.is_demo(current), current
-    return _empty_tables(), False, None
+        return {t: merge.conform(t, tables[t]) for t in contract.TABLES}, db.is_demo(current), version
+    return _empty_tables(), False, version
 
 
 def _empty_tables() -> dict[str, pd.DataFrame]:
+    return {t: df.copy() for t, df in _EMPTY().items()}
+
+
+@functools.cache
+def _EMPTY() -> dict[str, pd.DataFrame]:
     return {t: merge.conform(t, pd.DataFrame(columns=contract.TABLES[t].names)) for t in contract.TABLES}
 
 
@@ -115,13 +126,9 @@ def _head_text(rows: list[list]) -> list[list[str | None]]:
     return [[cell_text(v) for v in r] for r in rows[:headers.HEADER_SCAN_ROWS]]
 
 
-def _is_empty(sheet: RawSheet) -> bool:
-    return not any(v not in (None, "") and str(v).strip() for r in sheet.rows for v in r)
-
-
 def prepare(uploads: list[Upload], root: Path | str | None = None, *, replace_all: bool = False) -> Plan:
     root = Path(root) if root is not None else config.data_root()
-    base, base_demo, _ = _base(root)
+    base, base_demo, base_version = _base(root)
     issues: list[Issue] = []
     counts = {t: TableCount(t) for t in contract.TABLES}
 
@@ -136,28 +143,31 @@ def prepare(uploads: list[Upload], root: Path | str | None = None, *, replace_al
         for sheet in sheets:
             for note in sheet.notes:
                 issues.append(Issue(INFO, note, file=sheet.file, sheet=sheet.sheet))
-            if _is_empty(sheet):
+            if sheet.is_empty() or headers.norm(sheet.sheet) in OWN_SHEETS:
                 continue
             header = headers.detect(_head_text(sheet.rows), sheet.sheet, PurePath(sheet.file).stem)
             if header is None:
-                if headers.norm(sheet.sheet) in ("填表说明", "说明", "填报说明"):
-                    continue
                 issues.append(Issue(WARNING, "找不到任何数据表的表头(需要有“学校标识码”“年度”等列名),本工作表未导入",
                                     file=sheet.file, sheet=sheet.sheet))
                 continue
             located.append((sheet, header))
 
+    def cleaned(sheet, header, counties) -> list[clean.SheetResult]:
+        try:
+            return [clean.clean_sheet(sheet, header, counties)]
+        except Exception as exc:  # a fault on one sheet is reported there and blocks the publish
+            issues.append(Issue(ERROR, f"{INTERNAL}({type(exc).__name__}: {exc}),本工作表未导入",
+                                file=sheet.file, sheet=sheet.sheet, table=header.table))
+            return []
+
     results: list[clean.SheetResult] = []
-    region_results = []
     for sheet, header in located:
         if header.table == "regions":
-            region_results.append(clean.clean_sheet(sheet, header, CountyLookup(base["regions"])))
-    uploaded_regions = [r.accepted for r in region_results if len(r.accepted)]
-    counties = CountyLookup(base["regions"], *uploaded_regions)
-    results.extend(region_results)
+            results += cleaned(sheet, header, CountyLookup(base["regions"]))
+    counties = CountyLookup(base["regions"], *[r.accepted for r in results if len(r.accepted)])
     for sheet, header in located:
         if header.table != "regions":
-            results.append(clean.clean_sheet(sheet, header, counties))
+            results += cleaned(sheet, header, counties)
 
     accepted: dict[str, list[pd.DataFrame]] = {}
     rejected: dict[str, list[pd.DataFrame]] = {}
@@ -203,7 +213,7 @@ def prepare(uploads: list[Upload], root: Path | str | None = None, *, replace_al
     problem_frame = (pd.concat(problems, ignore_index=True) if problems
                      else pd.DataFrame(columns=["_file", "_sheet", "_row", "table", *clean.PROBLEM_COLUMNS[1:]]))
     return Plan(
-        root=root, files=[u.name for u in uploads], base_version=versions.current_version(root),
+        root=root, files=[u.name for u in uploads], base_version=base_version,
         base_demo=base_demo, replace_all=replace_all or base_demo, counts=counts, issues=issues,
         problems=problem_frame,
         rejected={t: pd.concat(f, ignore_index=True) for t, f in rejected.items()},
@@ -214,12 +224,15 @@ def _drop_examples(frame: pd.DataFrame, table: str, issues: list[Issue]) -> tupl
     """The template's example row, left unchanged, is not data."""
     t = contract.TABLES[table]
     example = merge.conform(table, pd.DataFrame([EXAMPLES[table]], columns=t.names))
-    same = pd.Series(True, index=frame.index)
+    first = t.key[0]
+    same = (frame[first] == example[first].iloc[0]).fillna(False).astype(bool)  # cheap filter first
     for c in t.names:
-        a, b = frame[c].astype("str"), example[c].astype("str").iloc[0]
-        same &= (a == b).fillna(False) if not pd.isna(b) else a.isna()
-    for r in frame[same].itertuples(index=False):
-        issues.append(Issue(INFO, "模板中的示例行,未导入", file=r._file, sheet=r._sheet, row=int(r._row), table=table))
+        if not same.any():
+            break
+        a, b = frame.loc[same, c].astype("str"), example[c].astype("str").iloc[0]
+        same &= ((a == b).fillna(False) if not pd.isna(b) else a.isna()).reindex(same.index, fill_value=False)
+    for r in frame.loc[same, clean.META].to_dict("records"):
+        issues.append(Issue(INFO, "模板中的示例行,未导入", file=r["_file"], sheet=r["_sheet"], row=int(r["_row"]), table=table))
     return frame[~same].reset_index(drop=True), int(same.sum())
 
 
@@ -270,18 +283,24 @@ def _findings(tables: dict[str, pd.DataFrame]) -> list[Issue]:
     from dashboard import validate
 
     plain = {t: df[contract.TABLES[t].names] for t, df in tables.items()}
+    source = {t: (df["_file"].to_numpy(dtype=object), df["_sheet"].to_numpy(dtype=object),
+                  df["_row"].to_numpy(dtype=object)) for t, df in tables.items()}
+    try:
+        found = validate.check_tables(plain)
+    except Exception as exc:  # a fault in a rule must not take the import down; it blocks the publish
+        return [Issue(ERROR, f"数据校验程序出错,无法确认数据是否符合规范,因此不能发布({type(exc).__name__}: {exc})")]
     out = []
-    for f in validate.check_tables(plain):
+    for f in found:
         spec = contract.TABLES.get(f.table)
         column = spec.column_map[f.column].label if spec and f.column in spec.column_map else f.column
         file = sheet = ""
         row = None
-        if f.row is not None and f.table in tables and f.row < len(tables[f.table]):
-            src = tables[f.table].iloc[f.row]
-            if pd.isna(src["_row"]):
+        if f.row is not None and f.table in source and f.row < len(source[f.table][0]):
+            files, sheets, rows = source[f.table]
+            if pd.isna(rows[f.row]):
                 file = EXISTING
             else:
-                file, sheet, row = src["_file"], src["_sheet"], int(src["_row"])
+                file, sheet, row = files[f.row], sheets[f.row], int(rows[f.row])
         severity = ERROR if f.severity == validate.ERROR else WARNING
         out.append(Issue(severity, f.message, file=file, sheet=sheet, row=row, table=f.table, column=column, value=f.key))
     return out
@@ -291,5 +310,14 @@ def publish(plan: Plan, *, allow_rejects: bool = False, note: str = "") -> str:
     blockers = plan.blockers(allow_rejects)
     if blockers:
         raise versions.PublishError(";".join(blockers))
-    return versions.publish(plan.tables, plan.root, sources=plan.files, note=note,
-                            expected_current=plan.base_version)
+    vid = versions.publish(plan.tables, plan.root, sources=plan.files, note=note,
+                           expected_current=plan.base_version)
+    access.audit("import", version=vid, files=plan.files, rows_rejected=plan.rows_rejected,
+                 replace_all=plan.replace_all, data_root=str(plan.root))
+    return vid
+
+
+def restore(root: Path, version_id: str) -> None:
+    """Make an earlier version current again, and record who did it."""
+    versions.restore(root, version_id)
+    access.audit("rollback", version=version_id, data_root=str(root))

@@ -12,8 +12,14 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
 
 try:  # optional accelerator; see module docstring
     import python_calamine
@@ -27,15 +33,66 @@ class FileError(Exception):
 
 @dataclass
 class RawSheet:
+    """One sheet's cells. Row i (0-based) is the row Excel shows as i + 1. A workbook sheet keeps
+    its cells as read (`rows`); a CSV file is parsed straight into text columns (`frame`), and
+    `rows` then holds only its first lines, where the header is looked for."""
     file: str
     sheet: str                         # "" for a CSV file
-    rows: list[list]                   # cell values; row i is Excel row i + 1
+    rows: list[list]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 inclusive, 0-based
     notes: list[str] = field(default_factory=list)
+    frame: pd.DataFrame | None = None  # CSV: column j = frame[j], str dtype, NA for an empty cell
 
     @property
     def where(self) -> str:
         return f"{self.file} 工作表“{self.sheet}”" if self.sheet else self.file
+
+    def is_empty(self) -> bool:
+        if self.frame is not None:
+            for j in self.frame.columns:
+                s = self.frame[j]
+                if s.notna().any() and s.str.strip().fillna("").ne("").any():
+                    return False
+            return True
+        return not any(v not in (None, "") and str(v).strip() for r in self.rows for v in r)
+
+    def text_columns(self, start: int, width: int) -> list[pd.Series]:
+        """Columns 0..width-1 of the rows from `start` on, as text (str dtype, NA where empty)."""
+        if self.frame is not None:
+            data = self.frame.iloc[start:].reset_index(drop=True)
+            n = len(data)
+            return [data[j] if j in data.columns else pd.Series([None] * n, dtype="str") for j in range(width)]
+        data = self.rows[start:]
+        width = max([width] + [len(r) for r in data])
+        data = [r if len(r) == width else list(r) + [None] * (width - len(r)) for r in data]
+        columns = list(zip(*data)) if data else [()] * width
+        return [_text_array(c) for c in columns]
+
+
+_STR = pd.StringDtype("pyarrow", na_value=float("nan"))  # pandas' default "str" dtype, built from Arrow directly
+
+
+_NONE = type(None)
+
+
+def _text_array(values) -> pd.Series:
+    """A column of cells as text, as cell_text would give, with the common cases in bulk: all
+    text, or numbers (Excel's floats) mixed with text; only other cells go one by one."""
+    values = list(values)
+    kinds = set(map(type, values))
+    if kinds <= {str, _NONE}:
+        arr = pa.array(values, type=pa.string())
+    elif kinds <= {str, float, int, _NONE}:
+        obj = np.array(values, dtype=object)
+        idx = np.flatnonzero(np.fromiter((v.__class__ is float or v.__class__ is int for v in values), bool, len(values)))
+        nums = obj[idx].astype(np.float64)
+        whole = np.isfinite(nums) & (nums == np.round(nums)) & (np.abs(nums) < 1e15)
+        obj[idx[whole]] = pa.array(nums[whole].astype(np.int64)).cast(pa.string()).to_numpy(zero_copy_only=False)
+        obj[idx[~whole]] = [cell_text(v) for v in obj[idx[~whole]]]
+        arr = pa.array(obj, type=pa.string(), from_pandas=True)
+    else:
+        arr = pa.array(list(map(cell_text, values)), type=pa.string())
+    return pd.Series(arr.to_pandas(types_mapper={pa.string(): _STR}.get))
 
 
 def read_upload(name: str, data: bytes) -> list[RawSheet]:
@@ -86,12 +143,24 @@ def _read_openpyxl(name: str, data: bytes) -> list[RawSheet]:
         for ws in book.worksheets:
             rows = [list(r) for r in ws.iter_rows(min_row=1, values_only=True)]
             notes = [] if ws.sheet_state == "visible" else ["该工作表在 Excel 中是隐藏的"]
-            # Read-only mode does not expose merged ranges; merged data cells then read as blanks
-            # and are reported as missing values, never filled in by guess.
-            sheets.append(RawSheet(name, ws.title, rows, [], notes))
+            sheets.append(RawSheet(name, ws.title, rows, _merged_ranges(data, ws._worksheet_path), notes))
         return sheets
     finally:
         book.close()
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _merged_ranges(data: bytes, path: str) -> list[tuple[int, int, int, int]]:
+    """Read-only openpyxl does not expose merged ranges; they follow the cells in the sheet's XML."""
+    from openpyxl.utils.cell import column_index_from_string as col
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = z.read(path.lstrip("/"))
+    start = max(xml.rfind(b"sheetData>"), 0)
+    return [(int(r1) - 1, col(c1.decode()) - 1, int(r2) - 1, col(c2.decode()) - 1)
+            for c1, r1, c2, r2 in _MERGE.findall(xml, start)]
 
 
 # ---------------------------------------------------------------- CSV
@@ -138,11 +207,39 @@ def read_csv(name: str, data: bytes) -> RawSheet:
     sample = text[:20000]
     # Excel writes commas; its "Unicode text" export writes tabs.
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    notes = [f"按 {encoding} 编码读取"]
+    try:
+        frame = _parse_fast(text, delimiter)
+    except (pd.errors.ParserError, ValueError):
+        frame = _parse_exact(name, text, delimiter)
+    head = frame.head(HEAD_ROWS).astype(object).where(frame.head(HEAD_ROWS).notna(), None).values.tolist()
+    return RawSheet(name, "", head, [], notes, frame=frame)
+
+
+HEAD_ROWS = 60
+
+
+def _parse_fast(text: str, delimiter: str) -> pd.DataFrame:
+    """pandas' C parser, given enough column names for the widest line (title rows above the
+    header are narrower), keeping blank lines so record i stays row i + 1 as Excel shows it."""
+    width = max((line.count(delimiter) for line in text.splitlines()), default=0) + 1
+    frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(width), dtype="str",
+                        keep_default_na=False, na_values=[""], skip_blank_lines=False, engine="c")
+    if len(frame) and frame.iloc[-1].isna().all() and not text.endswith(("\n\n", "\r\n\r\n")):
+        frame = frame.iloc[:-1]
+    return frame
+
+
+def _parse_exact(name: str, text: str, delimiter: str) -> pd.DataFrame:
+    """The csv module: slower, and tolerant of the stray quotes that stop the C parser."""
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise FileError(f"{name}:CSV 格式错误({exc})") from None
-    return RawSheet(name, "", rows, [], [f"按 {encoding} 编码读取"])
+    width = max((len(r) for r in rows), default=0)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    frame = pd.DataFrame(rows, columns=range(width), dtype="str") if rows else pd.DataFrame(columns=range(0))
+    return frame.mask(frame == "")
 
 
 # ---------------------------------------------------------------- cell values as text

@@ -48,7 +48,7 @@ def workbook(plan) -> bytes:
                                      "strings_to_formulas": False, "strings_to_urls": False})
     head = book.add_format({"bold": True, "bg_color": "#F8CBAD", "border": 1})
     text = book.add_format({"num_format": "@"})
-    _sheet(book, "汇总", count_frame(plan), head, text)
+    _sheet(book, "导入汇总", count_frame(plan), head, text)
     _sheet(book, "问题清单", issue_frame(plan), head, text, widths={"说明": 70, "文件": 24})
     for table, rows in plan.rejected.items():
         t = contract.TABLES[table]

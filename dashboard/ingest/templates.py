@@ -19,15 +19,18 @@ import xlsxwriter
 from dashboard import contract
 
 D = dt.date.fromisoformat
-EXAMPLE_SCHOOL = "2161000001"
+# Province code 00 does not exist, so the example can never be a real school's 学校标识码.
+EXAMPLE_SCHOOL = "2100000001"
+EXAMPLE_MARK = "(示例行,请删除)"
 
 # One valid row per table: shown in the template and skipped on import when left unchanged.
+# Each carries the fake school or the mark, so a real row never equals it.
 EXAMPLES: dict[str, dict] = {
-    "regions": dict(county_code="611024", county_name="山阳县", city_code="611000", city_name="商洛市", sort_order=5),
-    "schools": dict(school_id=EXAMPLE_SCHOOL, school_name="示例小学(示例行,请删除)", county_code="611024",
+    "regions": dict(county_code="619901", county_name="示例县" + EXAMPLE_MARK, city_code="619900", city_name="示例市", sort_order=1),
+    "schools": dict(school_id=EXAMPLE_SCHOOL, school_name="示例小学" + EXAMPLE_MARK, county_code="611024",
                     township="城关街道", stage="小学", ownership="公办", locale="城区", opened_year=2000, closed_year=None),
-    "school_years": dict(school_id=EXAMPLE_SCHOOL, year=2024, staff=60, students=900, coverage="单独建立", org_id="611024-001"),
-    "orgs": dict(org_id="611024-001", year=2024, org_name="中共示例小学支部委员会(示例行,请删除)", org_type="党支部",
+    "school_years": dict(school_id=EXAMPLE_SCHOOL, year=2024, staff=60, students=900, coverage="单独建立", org_id="示例-001"),
+    "orgs": dict(org_id="示例-001", year=2024, org_name="中共示例小学支部委员会" + EXAMPLE_MARK, org_type="党支部",
                  parent_org_id=None, formation="单独建立", host_school_id=EXAMPLE_SCHOOL, leadership="一肩挑",
                  established_date=D("2005-06-01"), last_election_date=D("2023-03-01"), term_years=3, star_rating=4,
                  full_members=12, probationary_members=1),
@@ -35,7 +38,7 @@ EXAMPLES: dict[str, dict] = {
                          transferred_out=1, deceased=0, other_exits=0, members_end=14, probationary=1, female=8,
                          aged_35_or_under=4, applicants=6, activists=3, candidates=2, admitted_backbone=1),
     "honors": dict(honor_id="611024-2024-001", school_id=EXAMPLE_SCHOOL, org_id=None, kind="党建示范校", level="县级",
-                   year_awarded=2024, title="县级党建示范校(示例行,请删除)", revoked_year=None),
+                   year_awarded=2024, title="县级党建示范校" + EXAMPLE_MARK, revoked_year=None),
 }
 
 NOTES = {

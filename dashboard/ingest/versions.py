@@ -35,8 +35,8 @@ BASE = "base"  # the root's own files (the demo extract in data/), restorable li
 _STAGING = ".staging-"
 _LOCK = ".ingest.lock"
 _ID = re.compile(r"^\d{8}-\d{6}(-\d+)?$")
-# Test hook: pause this many seconds at each step of a publish, announcing the step on stderr,
-# so a test can kill the process at a known point (tests/test_ingest_publish.py).
+# Test hook: announce each step of a publish on stderr and pause there, "SECONDS" at every step or
+# "STEP:SECONDS" at one, so a test can kill the process at a known point (tests/test_ingest_publish.py).
 PAUSE_ENV = "DASHBOARD_INGEST_TEST_PAUSE"
 
 
@@ -60,7 +60,9 @@ def _checkpoint(phase: str) -> None:
     pause = os.environ.get(PAUSE_ENV)
     if pause:
         print(f"INGEST-PHASE {phase}", file=sys.stderr, flush=True)
-        time.sleep(float(pause))
+        at, _, seconds = pause.rpartition(":")
+        if not at or at == phase:
+            time.sleep(float(seconds))
 
 
 def _fsync_dir(path: Path) -> None:
@@ -118,7 +120,7 @@ def list_versions(root: Path | str) -> list[VersionInfo]:
     cur = current_version(root)
     out = []
     vdir = root / VERSIONS
-    ids = sorted((p.name for p in vdir.iterdir() if p.is_dir() and _ID.match(p.name)), reverse=True) if vdir.is_dir() else []
+    ids = sorted(_ids(root), key=_order, reverse=True)
     for vid in ids:
         info = VersionInfo(vid, vdir / vid, vid == cur)
         with contextlib.suppress(OSError, ValueError, TypeError):
@@ -133,13 +135,26 @@ def list_versions(root: Path | str) -> list[VersionInfo]:
     return out
 
 
+def _ids(root: Path) -> list[str]:
+    vdir = root / VERSIONS
+    return [p.name for p in vdir.iterdir() if p.is_dir() and _ID.match(p.name)] if vdir.is_dir() else []
+
+
+def _order(vid: str) -> tuple[str, int]:
+    """Publish order: the second it was made, then its number within that second."""
+    return vid[:15], int(vid[16:] or 1)
+
+
 def _new_id(root: Path) -> str:
-    base = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    vid, n = base, 1
-    while (root / VERSIONS / vid).exists():
-        n += 1
-        vid = f"{base}-{n}"
-    return vid
+    """The publish time; always after every existing id, even when several publishes share a
+    second or the clock went back, so "newest" never depends on a pruned id being reused."""
+    now = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    existing = _ids(root)
+    latest = max(existing, key=_order) if existing else None
+    if latest is None or now > _order(latest)[0]:
+        return now
+    second, n = _order(latest)
+    return f"{second}-{n + 1}"
 
 
 def _remove_leftovers(root: Path) -> None:
