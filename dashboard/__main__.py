@@ -8,6 +8,11 @@ import argparse
 import importlib
 import sys
 
+import streamlit.logger
+
+# Commands share modules with the app; outside a server Streamlit's caches would warn on import.
+streamlit.logger.set_log_level("error")
+
 COMMANDS = {
     "demo": ("dashboard.demo", "生成演示数据(虚构)"),
     "validate": ("dashboard.validate", "按数据规范检查一个数据目录"),
