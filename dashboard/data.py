@@ -5,6 +5,8 @@ published extract is read on the next page load without restarting the server.
 """
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
@@ -25,17 +27,23 @@ def version() -> str:
 
 
 @st.cache_data(max_entries=_MAX_ENTRIES, show_spinner=False)
-def _run(version_: str, name: str, params: tuple) -> pd.DataFrame:
-    return db.run_query(_connection(version_), name, **{k: list(v) if isinstance(v, tuple) else v
-                                                        for k, v in params})
+def _run(version_: str, name: str, key: str, _params: dict) -> pd.DataFrame:
+    # `_params` is not hashed by Streamlit (leading underscore); `key` stands for it.
+    return db.run_query(_connection(version_), name, **_params)
+
+
+def _cache_key(params: dict) -> str:
+    """A short stand-in for the parameters: hashing a nation's 2,000 visible counties element by
+    element on every call cost ~10 ms; their digest costs microseconds and is as unique."""
+    return repr(sorted((k, hashlib.sha1("\x1f".join(v).encode()).hexdigest() if isinstance(v, (list, tuple)) else v)
+                       for k, v in params.items()))
 
 
 def query(name: str, scope: Scope | None = None, **extra) -> pd.DataFrame:
     params = dict(scope.params()) if scope else {}
     params.update(extra)
-    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
     # A copy, so a page that adds a column never alters the cached frame other sessions share.
-    return _run(version(), name, frozen).copy()
+    return _run(version(), name, _cache_key(params), params).copy()
 
 
 def is_demo() -> bool:
