@@ -1,4 +1,4 @@
-"""DuckDB over the Parquet extract: one view per table, queries from files, bound parameters.
+"""DuckDB over the extract: the six tables and derived ones, queries from files, bound parameters.
 
 No Streamlit here, so tests, the CLI and the benchmark use it directly. A DuckDB connection is
 not thread-safe and Streamlit serves sessions on threads, so every query runs on its own cursor.
@@ -6,12 +6,16 @@ not thread-safe and Streamlit serves sessions on threads, so every query runs on
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from dashboard import config, contract
 
@@ -53,27 +57,129 @@ def query_names() -> list[str]:
     return sorted(p.stem for p in config.QUERIES_DIR.glob("*.sql"))
 
 
-def open_extract(data_dir: Path | str | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory database whose views read the extract's Parquet files."""
-    data_dir = Path(data_dir or config.data_dir())
-    missing = [contract.parquet_path(data_dir, t).name for t in contract.TABLES
-               if not contract.parquet_path(data_dir, t).is_file()]
+# The six tables and the derived ones, ready to query, written beside a large extract's Parquet
+# files (extract.write_tables): opening it takes milliseconds, where loading the Parquet files and
+# deriving the tables takes seconds at the provincial size and a minute at the national one.
+DATABASE_FILE = "extract.duckdb"
+# From this many school-year rows (a few thousand schools over eight years) an extract gets that
+# file; a smaller one is loaded and derived in memory in a fraction of a second, and stays Parquet only.
+DATABASE_MIN_ROWS = 50_000
+
+# Bureaus run on closed networks: DuckDB must not try to fetch extensions.
+_DUCKDB_SETTINGS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def _missing(data_dir: Path) -> list[str]:
+    return [contract.parquet_path(data_dir, t).name for t in contract.TABLES
+            if not contract.parquet_path(data_dir, t).is_file()]
+
+
+def _sources(data_dir: Path) -> list[tuple[str, str]]:
+    """What a database file is built from: each Parquet file (size and time, as extract_version
+    identifies them) and the setup.sql that derives the tables."""
+    out = [("setup.sql", hashlib.sha256(_SETUP_SQL.read_bytes()).hexdigest())]
+    for table in contract.TABLES:
+        p = contract.parquet_path(data_dir, table)
+        st = p.stat()
+        out.append((p.name, f"{st.st_size}:{st.st_mtime_ns}"))
+    return sorted(out)
+
+
+def _load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
+    """The six tables from their Parquet files, then setup.sql's macros and derived tables."""
+    con.execute("set enable_progress_bar = false")  # a long build would draw a bar on the server's log
+    for name, table in contract.TABLES.items():
+        # The relational API takes the path as a value, so no file name is ever spliced into SQL.
+        # Stored in key order, a lookup by key (one school's history) reads one row group, not all.
+        con.read_parquet(str(contract.parquet_path(data_dir, name))).order(", ".join(table.key)).create(name)
+    con.execute(_SETUP_SQL.read_text(encoding="utf-8"))
+
+
+def build_database(data_dir: Path | str) -> Path:
+    """Write data_dir/extract.duckdb from the extract's Parquet files; returns its path.
+
+    Written under a temporary name and renamed, so a reader sees the old file or the new one."""
+    data_dir = Path(data_dir)
+    missing = _missing(data_dir)
     if missing:
         raise ExtractMissing(data_dir, missing)
+    target = data_dir / DATABASE_FILE
+    tmp = data_dir / f".{DATABASE_FILE}.{os.getpid()}.tmp"
+    tmp.unlink(missing_ok=True)
+    sources = _sources(data_dir)
+    con = duckdb.connect(str(tmp), config=_DUCKDB_SETTINGS)
+    try:
+        # Within a gigabyte DuckDB spills to disk as it needs: building the national extract then
+        # takes about the same time and a quarter of the memory it would take unbounded.
+        con.execute("set memory_limit = '1GB'")
+        _load(con, data_dir)
+        con.execute("create table built_from (source varchar, stamp varchar)")
+        con.executemany("insert into built_from values (?, ?)", sources)
+        con.execute("checkpoint")
+    except BaseException:
+        con.close()
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.replace(tmp, target)
+    return target
+
+
+def _open_database(data_dir: Path) -> duckdb.DuckDBPyConnection | None:
+    """The extract's database file, read-only, if it was built from the files now there."""
+    path = data_dir / DATABASE_FILE
+    if not path.is_file():
+        return None
+    try:
+        con = duckdb.connect(str(path), read_only=True, config=_DUCKDB_SETTINGS)
+    except duckdb.Error:
+        return None  # written by another DuckDB version, or damaged: load the Parquet files instead
+    try:
+        current = sorted(con.execute("select source, stamp from built_from").fetchall()) == _sources(data_dir)
+    except duckdb.Error:
+        current = False
+    if not current:  # the Parquet files or setup.sql changed since it was built
+        con.close()
+        return None
+    return con
+
+
+def wants_database(data_dir: Path | str) -> bool:
+    """Whether the extract is large enough to be worth a database file."""
+    path = contract.parquet_path(Path(data_dir), "school_years")
+    return pq.ParquetFile(path).metadata.num_rows >= DATABASE_MIN_ROWS
+
+
+def open_extract(data_dir: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection to the extract: its database file when it has a current one, else an
+    in-memory database loaded from the Parquet files.
+
+    A large extract whose file is missing or stale (its Parquet files were replaced by other means,
+    or a new version of the app changed setup.sql) gets the file built now, if the directory is
+    writable, so only the first opening pays for it."""
+    data_dir = Path(data_dir or config.data_dir())
+    missing = _missing(data_dir)
+    if missing:
+        raise ExtractMissing(data_dir, missing)
+    con = _open_database(data_dir)
+    if con is not None:
+        return con
+    try:
+        if wants_database(data_dir) and os.access(data_dir, os.W_OK):
+            build_database(data_dir)
+            con = _open_database(data_dir)
+            if con is not None:
+                return con
+    except (OSError, duckdb.Error, pa.ArrowException):
+        pass  # unreadable or unwritable here: the in-memory load below reports what is wrong
     con = duckdb.connect(config=_DUCKDB_SETTINGS)
     try:
-        for table in contract.TABLES:
-            # The relational API takes the path as a value, so no file name is ever spliced into SQL.
-            con.read_parquet(str(contract.parquet_path(data_dir, table))).create_view(table)
-        con.execute(_SETUP_SQL.read_text(encoding="utf-8"))
+        _load(con, data_dir)
     except duckdb.Error as exc:
         con.close()
         raise ExtractMissing(data_dir, [str(data_dir)], f"({exc})") from exc
     return con
-
-
-# Bureaus run on closed networks: DuckDB must not try to fetch extensions.
-_DUCKDB_SETTINGS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
 def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:

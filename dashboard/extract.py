@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dashboard import config, contract
+from dashboard import config, contract, db
 
 
 def to_arrow(table: str, df: pd.DataFrame) -> pa.Table:
@@ -20,10 +20,14 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path | str, demo: boo
     """Write every table of the contract to out_dir; `demo` marks the extract as fictional."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    # A database file built from the previous files must not outlive them.
+    (out / db.DATABASE_FILE).unlink(missing_ok=True)
     for name in contract.TABLES:
-        # Row groups sized for scans that skip by year and county; zstd keeps the demo small in git.
+        # zstd keeps the demo small in git; the files are read whole, once per open or build.
         pq.write_table(to_arrow(name, tables[name]), contract.parquet_path(out, name),
                        compression="zstd", row_group_size=1_000_000)
+    if len(tables["school_years"]) >= db.DATABASE_MIN_ROWS:
+        db.build_database(out)  # ready to query: opening it takes milliseconds (db.DATABASE_FILE)
     marker = out / config.DEMO_MARKER
     if demo:
         marker.write_text("本数据为演示用虚构数据。\n", encoding="utf-8")

@@ -1,15 +1,14 @@
 -- Schools open in the year and their organisation / work coverage, per school stage, in scope.
 -- params: year, county, township, stage, ownership, locale, visible
-select s.stage,
-       count(*) as schools,
-       count(*) filter (where sy.coverage in ('单独建立', '联合建立', '挂靠建立')) as org_covered,
-       count(*) filter (where sy.coverage <> '未覆盖') as work_covered,
-       count(*) filter (where sy.coverage = '单独建立') as standalone,
-       count(*) filter (where sy.coverage in ('联合建立', '挂靠建立')) as joint_or_attached,
-       count(*) filter (where sy.coverage = '党建指导员') as adviser,
-       count(*) filter (where sy.coverage = '未覆盖') as uncovered
-from scoped_schools($county, $township, $stage, $ownership, $locale, $visible) s
-join school_years sy on sy.school_id = s.school_id and sy.year = $year
-where is_open(s.opened_year, s.closed_year, $year)
-group by s.stage
-order by s.stage
+select stage,
+       sum(schools)::bigint as schools,
+       sum(org_covered)::bigint as org_covered,
+       sum(work_covered)::bigint as work_covered,
+       sum(standalone)::bigint as standalone,
+       sum(joint + attached)::bigint as joint_or_attached,
+       sum(adviser)::bigint as adviser,
+       sum(uncovered)::bigint as uncovered
+from scoped_schools('school_cells', $county, $township, $stage, $ownership, $locale, $visible)
+where year = $year and schools > 0
+group by stage
+order by stage

@@ -1,14 +1,13 @@
 -- Schools holding an unrevoked award of a kind as of the year, at their highest level, and schools awarded in the year, per county in scope (every county listed).
 -- params: kind, year, county, township, stage, ownership, locale, visible
 with held as (
-    select s.county_code, h.school_id,
-           min(case h.level when '国家级' then 1 when '省级' then 2 when '市级' then 3 else 4 end) as rank,
-           bool_or(h.year_awarded = $year) as new_this_year
-    from honors h
-    join scoped_schools($county, $township, $stage, $ownership, $locale, $visible) s on s.school_id = h.school_id
-    where h.kind = $kind and h.year_awarded <= $year and (h.revoked_year is null or h.revoked_year > $year)
-      and is_open(s.opened_year, s.closed_year, $year)
-    group by s.county_code, h.school_id
+    select county_code, school_id,
+           min(rank) as rank,
+           bool_or(year_awarded = $year) as new_this_year
+    from scoped_schools('honor_facts', $county, $township, $stage, $ownership, $locale, $visible)
+    where kind = $kind and year_awarded <= $year and (revoked_year is null or revoked_year > $year)
+      and is_open(opened_year, closed_year, $year)
+    group by county_code, school_id
 ),
 per_county as (
     select county_code,

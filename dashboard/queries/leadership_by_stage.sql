@@ -1,12 +1,11 @@
 -- Top-level organisations hosted by a school in the year, by the host school's stage: 一肩挑 / 分设 / 书记空缺.
 -- params: year, county, township, stage, ownership, locale, visible
-select s.stage,
+select stage,
        count(*) as hosted,
-       count(*) filter (where o.leadership = '一肩挑') as combined,
-       count(*) filter (where o.leadership = '分设') as separate,
-       count(*) filter (where o.leadership = '书记空缺') as vacant
-from orgs_placed o
-join scoped_schools($county, $township, $stage, $ownership, $locale, $visible) s on s.school_id = o.host_school_id
-where o.parent_org_id is null and o.year = $year
-group by s.stage
-order by s.stage
+       count(*) filter (where leadership = '一肩挑') as combined,
+       count(*) filter (where leadership = '分设') as separate,
+       count(*) filter (where leadership = '书记空缺') as vacant
+from scoped_schools('org_facts', $county, $township, $stage, $ownership, $locale, $visible)
+where parent_org_id is null and host_school_id is not null and year = $year
+group by stage
+order by stage

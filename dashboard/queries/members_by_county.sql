@@ -1,20 +1,18 @@
 -- Member totals, admissions and staff in the year per county in scope (every county listed).
 -- params: year, county, township, stage, ownership, locale, visible
 with per_county as (
-    select s.county_code,
-           sum(m.members_start)::bigint as members_start,
-           sum(m.members_end)::bigint as members_end,
-           sum(m.admitted)::bigint as admitted,
-           sum(m.transferred_in)::bigint as transferred_in,
-           sum(m.transferred_out)::bigint as transferred_out,
-           sum(m.deceased + m.other_exits)::bigint as exits,
-           sum(m.admitted_backbone)::bigint as admitted_backbone,
-           sum(sy.staff)::bigint as staff
-    from scoped_schools($county, $township, $stage, $ownership, $locale, $visible) s
-    join member_flows m on m.school_id = s.school_id and m.year = $year
-    left join school_years sy on sy.school_id = m.school_id and sy.year = m.year
-    where is_open(s.opened_year, s.closed_year, $year)
-    group by s.county_code
+    select county_code,
+           sum(members_start)::bigint as members_start,
+           sum(members_end)::bigint as members_end,
+           sum(admitted)::bigint as admitted,
+           sum(transferred_in)::bigint as transferred_in,
+           sum(transferred_out)::bigint as transferred_out,
+           sum(exits)::bigint as exits,
+           sum(admitted_backbone)::bigint as admitted_backbone,
+           sum(reporting_staff)::bigint as staff
+    from scoped_schools('school_cells', $county, $township, $stage, $ownership, $locale, $visible)
+    where year = $year and reporting > 0
+    group by county_code
 )
 select r.county_code, r.county_name, r.sort_order,
        coalesce(p.members_start, 0) as members_start,

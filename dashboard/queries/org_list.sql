@@ -1,12 +1,12 @@
--- Every top-level organisation in the year in scope, with its host school, leadership, stars and members.
--- params: year, county, township, stage, ownership, locale, visible
-select o.org_id, o.org_name, o.org_type, o.formation, o.leadership, o.star_rating,
-       o.full_members, o.probationary_members,
-       o.host_school_id, h.school_name as host_school_name,
-       s.county_name, s.township,
-       (select count(*) from school_years sy where sy.org_id = o.org_id and sy.year = o.year) as schools_covered
-from orgs_placed o
-join scoped_schools($county, $township, $stage, $ownership, $locale, $visible) s on s.school_id = o.place_school_id
-left join schools h on h.school_id = o.host_school_id
-where o.parent_org_id is null and o.year = $year
-order by s.sort_order, s.township, o.org_name
+-- Top-level organisations in the year in scope, with host school, leadership, stars and members; the first $limit rows, with the total count.
+-- params: year, county, township, stage, ownership, locale, visible, limit
+select org_id, org_name, org_type, formation, leadership, star_rating,
+       full_members, probationary_members,
+       host_school_id, host_school_name,
+       county_name, township,
+       schools_covered,
+       count(*) over () as total_rows
+from scoped_schools('org_facts', $county, $township, $stage, $ownership, $locale, $visible)
+where parent_org_id is null and year = $year
+order by sort_order, township, org_name
+limit $limit

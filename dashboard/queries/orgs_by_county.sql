@@ -1,23 +1,22 @@
 -- Top-level organisations in the year per county in scope (every county listed): type, formation, leadership, stars.
 -- params: year, county, township, stage, ownership, locale, visible
 with per_county as (
-    select s.county_code,
-           count(*) as orgs,
-           count(*) filter (where o.org_type = '党委') as committees,
-           count(*) filter (where o.org_type = '党总支') as general_branches,
-           count(*) filter (where o.org_type = '党支部') as branches,
-           count(*) filter (where o.formation = '单独建立') as standalone,
-           count(*) filter (where o.formation in ('联合建立', '挂靠建立')) as joint_or_attached,
-           count(*) filter (where o.host_school_id is not null) as hosted,
-           count(*) filter (where o.host_school_id is not null and o.leadership = '一肩挑') as combined,
-           count(*) filter (where o.host_school_id is not null and o.leadership = '分设') as separate,
-           count(*) filter (where o.host_school_id is not null and o.leadership = '书记空缺') as vacant,
-           count(o.star_rating) as rated,
-           count(*) filter (where o.star_rating = 5) as five_star
-    from orgs_placed o
-    join scoped_schools($county, $township, $stage, $ownership, $locale, $visible) s on s.school_id = o.place_school_id
-    where o.parent_org_id is null and o.year = $year
-    group by s.county_code
+    select county_code,
+           sum(orgs)::bigint as orgs,
+           sum(committees)::bigint as committees,
+           sum(general_branches)::bigint as general_branches,
+           sum(branches)::bigint as branches,
+           sum(org_standalone)::bigint as standalone,
+           sum(org_joint + org_attached)::bigint as joint_or_attached,
+           sum(hosted)::bigint as hosted,
+           sum(combined)::bigint as combined,
+           sum(separate)::bigint as separate,
+           sum(vacant)::bigint as vacant,
+           sum(rated)::bigint as rated,
+           sum(five_star)::bigint as five_star
+    from scoped_schools('school_cells', $county, $township, $stage, $ownership, $locale, $visible)
+    where year = $year and orgs > 0
+    group by county_code
 )
 select r.county_code, r.county_name, r.sort_order,
        coalesce(p.orgs, 0) as orgs,

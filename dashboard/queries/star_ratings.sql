@@ -1,8 +1,7 @@
 -- Top-level organisations in the year by star rating (null = not rated), in scope.
 -- params: year, county, township, stage, ownership, locale, visible
-select o.star_rating, count(*) as orgs
-from orgs_placed o
-join scoped_schools($county, $township, $stage, $ownership, $locale, $visible) s on s.school_id = o.place_school_id
-where o.parent_org_id is null and o.year = $year
-group by o.star_rating
-order by o.star_rating nulls last
+select star_rating, count(*) as orgs
+from scoped_schools('org_facts', $county, $township, $stage, $ownership, $locale, $visible)
+where parent_org_id is null and year = $year
+group by star_rating
+order by star_rating nulls last
