@@ -1,0 +1,1 @@
+"""The project's own benchmark: `python -m benchmarks` (see benchmarks/__main__.py and docs/benchmarks.md)."""
