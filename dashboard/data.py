@@ -119,8 +119,8 @@ def star_ratings(scope: Scope) -> pd.DataFrame:
     return query("star_ratings", scope)
 
 
-def org_list(scope: Scope) -> pd.DataFrame:
-    return query("org_list", scope)
+def org_list(scope: Scope, limit: int = 5000) -> pd.DataFrame:
+    return query("org_list", scope, limit=limit)
 
 
 def elections_due(scope: Scope) -> pd.DataFrame:

@@ -134,9 +134,11 @@ def test_school_profile_queries(get):
     assert sorted(honors["kind"]) == ["党建示范校", "最强党支部"]  # its own award and its org's
 
 
-def test_school_list_limit_and_total(get):
+def test_lists_stop_at_the_limit_and_give_the_total(get):
     df = get("school_list", scope(2023), limit=2)
     assert len(df) == 2 and df["total_rows"].iloc[0] == 5
+    orgs = get("org_list", scope(2024), limit=3)  # O1, O2, O3, O4 are top-level in 2024
+    assert len(orgs) == 3 and orgs["total_rows"].iloc[0] == 4
 
 
 def test_headline_and_rates(get):

@@ -64,6 +64,10 @@ for tab, frame, first, name, key in ((tabs[0], by_county, "county_name", "各县
         ui.table(t, name, scope, key, [first, "hosted", "combined", "combined_rate", "separate", "vacant"])
 with tabs[3]:
     orgs = data.org_list(scope)
+    # A province or the nation has hundreds of thousands: the list stops at the limit and says so.
+    total = int(orgs["total_rows"].iloc[0]) if len(orgs) else 0
+    if total > len(orgs):
+        st.caption(f"共{total}个一级党组织,列出前{len(orgs)}个;选择县区或其他筛选条件可查看完整名单。")
     ui.table(orgs, "一级党组织名单", scope, "t_lead_orgs",
              ["org_name", "org_type", "formation", "leadership", "host_school_name", "county_name", "township",
               "full_members", "probationary_members"])
