@@ -35,3 +35,24 @@ def get(handmade_dir):
 
 def scope(year, **kw):
     return Scope(year=year, visible_counties=kw.pop("visible", BOTH), **kw)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, for the browser tests of a module."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import launch
+
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    pg = context.new_page()
+    yield pg
+    context.close()

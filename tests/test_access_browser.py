@@ -8,12 +8,12 @@ import re
 import time
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from dashboard import auth
 from tests import handmade as h
 from tests.access_support import PASSWORDS, SHANGZHOU_MARKERS, write_users
-from tests.browser_support import ARTIFACTS, launch, served_app, wait_for_app
+from tests.browser_support import ARTIFACTS, served_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -28,22 +28,6 @@ def site(handmade_dir, tmp_path_factory):
            "DASHBOARD_LOGIN_DELAY_SECONDS": "0", "DASHBOARD_AUTH": "auto"}
     with served_app(env) as url:
         yield type("Site", (), {"url": url, "audit": d / "audit.log"})
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    pg = context.new_page()
-    yield pg
-    context.close()
 
 
 def login_form(page, url: str) -> None:

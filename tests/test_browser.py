@@ -4,10 +4,9 @@ on a fresh server all render. Screenshots go to test-artifacts/."""
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from tests import handmade as h
-from tests.browser_support import ARTIFACTS, launch, served_app, wait_for_app
+from tests.browser_support import ARTIFACTS, served_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 PAGES = {"overview": "总览", "coverage": "组织覆盖", "leadership": "书记、校长“一肩挑”", "demonstration": "示范创建",
@@ -19,22 +18,6 @@ def server(handmade_dir):
     ARTIFACTS.mkdir(exist_ok=True)
     with served_app({"DASHBOARD_DATA_DIR": str(handmade_dir)}) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    pg = context.new_page()
-    yield pg
-    context.close()
 
 
 def metric(page, label_start: str) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 
-import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest

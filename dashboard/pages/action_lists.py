@@ -68,10 +68,16 @@ orgs = data.orgs_by_county(scope)
 table = cov.merge(orgs[["county_code", "hosted", "combined"]], on="county_code")
 table["org_coverage"] = [str(Rate(int(n), int(d))) for n, d in zip(table["org_covered"], table["schools"])]
 table["combined_rate"] = [str(Rate(int(n), int(d))) for n, d in zip(table["combined"], table["hosted"])]
-below_cov = [Rate(int(n), int(d)).defined and float(Rate(int(n), int(d)).rounded()) < cov_target
-             for n, d in zip(table["org_covered"], table["schools"])]
-below_comb = [Rate(int(n), int(d)).defined and float(Rate(int(n), int(d)).rounded()) < comb_target
-              for n, d in zip(table["combined"], table["hosted"])]
+
+
+def below(nums, dens, target: float) -> list[bool]:
+    """Compared as shown (one decimal), so a county shown at the target is not listed below it."""
+    rates = [Rate(int(n), int(d)) for n, d in zip(nums, dens)]
+    return [r.defined and float(r.rounded()) < target for r in rates]
+
+
+below_cov = below(table["org_covered"], table["schools"], cov_target)
+below_comb = below(table["combined"], table["hosted"], comb_target)
 table["finding"] = ["、".join(x for x, flag in (("覆盖率低于目标", a), ("一肩挑比例低于目标", b)) if flag)
                     for a, b in zip(below_cov, below_comb)]
 lagging = table[table["finding"] != ""]
