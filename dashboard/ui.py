@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, config, data, db, filters, labels, summary
+from dashboard import access, config, data, db, figures, filters, labels, summary
 from dashboard.figures import Headline
 from dashboard.metrics import DASH, Rate, change, count, signed
 from dashboard.scope import Scope
@@ -97,6 +97,27 @@ def count_card(col, label_text: str, cur, prev, unit: str, help_text: str | None
 
 def no_data(scope: Scope, what: str = "学校") -> None:
     st.info(f"{scope.year}年{scope_words(scope)}没有符合筛选条件的{what}。请调整左侧的筛选条件。", icon=":material/info:")
+
+
+def headline(scope: Scope) -> Headline:
+    """The scope's headline figures for the year and the year before; stops the page with a clear
+    message when the filters leave no schools."""
+    h = figures.headline(data.query, scope)
+    if h.current is None:
+        no_data(scope)
+        st.stop()
+    return h
+
+
+def coverage_cards(h: Headline) -> None:
+    """Schools, both coverage rates and organisations: the first row of the overview and coverage pages."""
+    c, p = h.current, h.previous
+    cols = st.columns(4)
+    count_card(cols[0], "学校数", c.schools, p and p.schools, "所")
+    rate_card(cols[1], "党组织覆盖率", c.org_coverage, p and p.org_coverage,
+              "有党组织覆盖(单独、联合或挂靠建立)的学校 / 学校数")
+    rate_card(cols[2], "党的工作覆盖率", c.work_coverage, p and p.work_coverage, "有党组织或党建指导员的学校 / 学校数")
+    count_card(cols[3], "党组织数(一级)", c.orgs, p and p.orgs, "个")
 
 
 def previous_note(h: Headline) -> None:

@@ -2,21 +2,14 @@
 organisations are built; which schools are not covered or should have their own organisation."""
 import streamlit as st
 
-from dashboard import charts, data, figures, labels, ui
+from dashboard import charts, data, labels, ui
 
 scope = ui.scope()
 ui.header("组织覆盖", scope, "党组织覆盖率、党的工作覆盖率和组织设置")
-h = figures.headline(data.query, scope)
-if h.current is None:
-    ui.no_data(scope)
-    st.stop()
+h = ui.headline(scope)
 c, p = h.current, h.previous
 
-cols = st.columns(4)
-ui.count_card(cols[0], "学校数", c.schools, p and p.schools, "所")
-ui.rate_card(cols[1], "党组织覆盖率", c.org_coverage, p and p.org_coverage, "有党组织覆盖(单独、联合或挂靠建立)的学校 / 学校数")
-ui.rate_card(cols[2], "党的工作覆盖率", c.work_coverage, p and p.work_coverage, "有党组织或党建指导员的学校 / 学校数")
-ui.count_card(cols[3], "党组织数(一级)", c.orgs, p and p.orgs, "个")
+ui.coverage_cards(h)
 ui.previous_note(h)
 
 by_county = data.coverage_by_county(scope)

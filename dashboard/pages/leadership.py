@@ -2,15 +2,12 @@
 separate posts or a vacant secretary, by county, stage and organisation type, and the trend."""
 import streamlit as st
 
-from dashboard import charts, data, figures, labels, ui
+from dashboard import charts, data, labels, ui
 from dashboard.metrics import Rate
 
 scope = ui.scope()
 ui.header("书记、校长“一肩挑”", scope, "一肩挑、分设与书记空缺")
-h = figures.headline(data.query, scope)
-if h.current is None:
-    ui.no_data(scope)
-    st.stop()
+h = ui.headline(scope)
 c, p = h.current, h.previous
 if not c.combined.defined:
     st.info(f"{scope.year}年{ui.scope_words(scope)}没有依托学校建立的一级党组织,无法计算一肩挑比例。")

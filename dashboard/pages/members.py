@@ -2,15 +2,12 @@
 staff; age, sex and probationary structure; the admission pipeline; the 双培养 share."""
 import streamlit as st
 
-from dashboard import charts, data, figures, ui
+from dashboard import charts, data, ui
 from dashboard.metrics import Rate, row_for_year
 
 scope = ui.scope()
 ui.header("党员发展", scope, "党员队伍、发展与流动")
-h = figures.headline(data.query, scope)
-if h.current is None:
-    ui.no_data(scope)
-    st.stop()
+h = ui.headline(scope)
 c, p = h.current, h.previous
 years = data.members_by_year(scope)
 y = row_for_year(years, scope.year) or {}

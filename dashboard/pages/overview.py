@@ -2,21 +2,14 @@
 which counties lag, and the paragraph for the summary report."""
 import streamlit as st
 
-from dashboard import charts, data, figures, summary, ui
+from dashboard import charts, data, summary, ui
 
 scope = ui.scope()
 ui.header("总览", scope, "党组织覆盖、一肩挑、示范创建和党员发展情况")
-h = figures.headline(data.query, scope)
-if h.current is None:
-    ui.no_data(scope)
-    st.stop()
+h = ui.headline(scope)
 c, p = h.current, h.previous
 
-row1 = st.columns(4)
-ui.count_card(row1[0], "学校数", c.schools, p and p.schools, "所")
-ui.rate_card(row1[1], "党组织覆盖率", c.org_coverage, p and p.org_coverage, "有党组织覆盖(单独、联合或挂靠建立)的学校 / 学校数")
-ui.rate_card(row1[2], "党的工作覆盖率", c.work_coverage, p and p.work_coverage, "有党组织或党建指导员的学校 / 学校数")
-ui.count_card(row1[3], "党组织数(一级)", c.orgs, p and p.orgs, "个")
+ui.coverage_cards(h)
 row2 = st.columns(4)
 ui.rate_card(row2[0], "“一肩挑”比例", c.combined, p and p.combined, "一肩挑的党组织 / 依托学校建立的一级党组织")
 ui.count_card(row2[1], "党建示范校", c.demo_schools, p and p.demo_schools, "所", "持有未撤销党建示范校称号的学校(按最高级别计一次)")
