@@ -143,49 +143,9 @@ create or replace table school_cells as
 
 -- school_cells summed over townships (see scoped_schools); township is null in every row.
 create or replace table county_cells as
+    -- Every measure of school_cells summed, in the same order and under the same names.
     select year, county_code, null::varchar as township, stage, ownership, locale,
-           sum(schools)::bigint as schools,
-           sum(org_covered)::bigint as org_covered,
-           sum(work_covered)::bigint as work_covered,
-           sum(standalone)::bigint as standalone,
-           sum(joint)::bigint as joint,
-           sum(attached)::bigint as attached,
-           sum(adviser)::bigint as adviser,
-           sum(uncovered)::bigint as uncovered,
-           sum(reporting)::bigint as reporting,
-           sum(members_start)::bigint as members_start,
-           sum(members_end)::bigint as members_end,
-           sum(net_growth)::bigint as net_growth,
-           sum(admitted)::bigint as admitted,
-           sum(transferred_in)::bigint as transferred_in,
-           sum(transferred_out)::bigint as transferred_out,
-           sum(deceased)::bigint as deceased,
-           sum(other_exits)::bigint as other_exits,
-           sum(exits)::bigint as exits,
-           sum(probationary)::bigint as probationary,
-           sum(female)::bigint as female,
-           sum(aged_35_or_under)::bigint as aged_35_or_under,
-           sum(applicants)::bigint as applicants,
-           sum(activists)::bigint as activists,
-           sum(candidates)::bigint as candidates,
-           sum(admitted_backbone)::bigint as admitted_backbone,
-           sum(reporting_staff)::bigint as reporting_staff,
-           sum(orgs)::bigint as orgs,
-           sum(committees)::bigint as committees,
-           sum(general_branches)::bigint as general_branches,
-           sum(branches)::bigint as branches,
-           sum(org_standalone)::bigint as org_standalone,
-           sum(org_joint)::bigint as org_joint,
-           sum(org_attached)::bigint as org_attached,
-           sum(hosted)::bigint as hosted,
-           sum(combined)::bigint as combined,
-           sum(separate)::bigint as separate,
-           sum(vacant)::bigint as vacant,
-           sum(hosted_public)::bigint as hosted_public,
-           sum(hosted_private)::bigint as hosted_private,
-           sum(rated)::bigint as rated,
-           sum(five_star)::bigint as five_star,
-           sum(org_members)::bigint as org_members
+           sum(columns(* exclude (year, county_code, township, stage, ownership, locale)))::bigint
     from school_cells
     group by year, county_code, stage, ownership, locale
     order by year, county_code;
