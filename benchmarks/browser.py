@@ -19,7 +19,6 @@ import os
 import random
 import sys
 import time
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -319,8 +318,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except Exception:
-        traceback.print_exc()
-        sys.exit(1)
+    sys.exit(main())  # an uncaught exception prints its traceback and exits 1, which run_json reports

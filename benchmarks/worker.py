@@ -12,7 +12,6 @@ import os
 import sys
 import tempfile
 import time
-import traceback
 from pathlib import Path
 
 from benchmarks import pages as P
@@ -249,8 +248,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except Exception:
-        traceback.print_exc()
-        sys.exit(1)
+    sys.exit(main())  # an uncaught exception prints its traceback and exits 1, which run_json reports
