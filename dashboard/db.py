@@ -74,14 +74,18 @@ def _missing(data_dir: Path) -> list[str]:
             if not contract.parquet_path(data_dir, t).is_file()]
 
 
+def _file_stamp(path: Path) -> str:
+    """A Parquet file's identity for caches and database files: replaced means changed."""
+    st = path.stat()
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
 def _sources(data_dir: Path) -> list[tuple[str, str]]:
-    """What a database file is built from: each Parquet file (size and time, as extract_version
-    identifies them) and the setup.sql that derives the tables."""
+    """What a database file is built from: each Parquet file and the setup.sql that derives the tables."""
     out = [("setup.sql", hashlib.sha256(_SETUP_SQL.read_bytes()).hexdigest())]
     for table in contract.TABLES:
         p = contract.parquet_path(data_dir, table)
-        st = p.stat()
-        out.append((p.name, f"{st.st_size}:{st.st_mtime_ns}"))
+        out.append((p.name, _file_stamp(p)))
     return sorted(out)
 
 
@@ -204,8 +208,7 @@ def extract_version(data_dir: Path | str | None = None) -> str:
     parts = []
     for table in contract.TABLES:
         p = contract.parquet_path(data_dir, table)
-        st = p.stat() if p.exists() else None
-        parts.append(f"{table}:{st.st_mtime_ns}:{st.st_size}" if st else f"{table}:-")
+        parts.append(f"{table}:{_file_stamp(p) if p.exists() else '-'}")
     return f"{data_dir.resolve()}|" + "|".join(parts)
 
 
