@@ -68,6 +68,19 @@ def test_filter_changes_figures_and_url_reproduces_view(server, browser, page):
     other.context.close()
 
 
+def settled(page, measure, tries: int = 50):
+    """`measure()` once two looks 100 ms apart agree: a chart or grid may still be sizing itself to
+    its column just after the script finishes, and a click aimed at the old place misses."""
+    previous = None
+    for _ in range(tries):
+        current = measure()
+        if current and current == previous:
+            return current
+        previous = current
+        page.wait_for_timeout(100)
+    raise AssertionError(f"did not settle: {previous}")
+
+
 def test_clicking_a_county_bar_filters_to_it(server, page):
     page.goto(f"{server}/coverage?year=2023年")
     wait_for_app(page)
@@ -75,10 +88,16 @@ def test_clicking_a_county_bar_filters_to_it(server, page):
     chart.scroll_into_view_if_needed()
     # The ranking puts the lowest rate at the bottom: 山阳县 (50.0%) is the lower of the two bars.
     bars = chart.locator("g.point path")
-    boxes = sorted((bars.nth(i).bounding_box() for i in range(bars.count())), key=lambda b: b["y"])
-    lowest = boxes[-1]
-    page.mouse.click(lowest["x"] + lowest["width"] / 2, lowest["y"] + lowest["height"] / 2)
-    page.wait_for_function("() => location.search.includes('county=')", timeout=15000)
+    lowest = settled(page, lambda: sorted((bars.nth(i).bounding_box() for i in range(bars.count())),
+                                          key=lambda b: b["y"]))[-1]
+    x, y = lowest["x"] + lowest["width"] / 2, lowest["y"] + lowest["height"] / 2
+    # As a user does: point at the bar, see its hover label, then click. Plotly selects the point
+    # its last hover found; a click sent together with the first mouse-move once selected nothing
+    # in CI (the URL never changed), so the test waits for the hover before clicking.
+    page.mouse.move(x, y)
+    chart.locator(".hoverlayer .hovertext").first.wait_for(state="attached", timeout=15000)
+    page.mouse.click(x, y)
+    page.wait_for_function("() => location.search.includes('county=')", timeout=30000)
     wait_for_app(page)
     assert query(page)["county"] == "山阳县"
     assert metric(page, "学校数") == "2所"
@@ -90,11 +109,11 @@ def test_clicking_a_school_row_opens_its_profile(server, page):
     wait_for_app(page)
     grid = page.locator("[data-testid=stDataFrame]").nth(2)  # the uncovered-schools table (the 2nd is in a hidden tab)
     grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
+    box = settled(page, grid.bounding_box)
     # Row 1 sits one header height below the top; the selection column is at the far left.
     page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
     # switch_page changes the URL without a document load.
-    page.wait_for_function("() => location.pathname.endsWith('/school_profile')", timeout=15000)
+    page.wait_for_function("() => location.pathname.endsWith('/school_profile')", timeout=30000)
     wait_for_app(page)
     assert query(page)["school"] == h.S5
     assert page.locator("[data-testid=stHeading]").filter(has_text="戊小学").count() >= 1
