@@ -4,6 +4,7 @@ on a fresh server all render. Screenshots go to test-artifacts/."""
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import handmade as h
 from tests.browser_support import ARTIFACTS, served_app, wait_for_app
@@ -69,8 +70,8 @@ def test_filter_changes_figures_and_url_reproduces_view(server, browser, page):
 
 
 def settled(page, measure, tries: int = 50):
-    """`measure()` once two looks 100 ms apart agree: a chart or grid may still be sizing itself to
-    its column just after the script finishes, and a click aimed at the old place misses."""
+    """`measure()` once two looks 100 ms apart agree: a chart may still be sizing itself to its
+    column just after the script finishes, and a click aimed at the old place misses."""
     previous = None
     for _ in range(tries):
         current = measure()
@@ -84,20 +85,26 @@ def settled(page, measure, tries: int = 50):
 def test_clicking_a_county_bar_filters_to_it(server, page):
     page.goto(f"{server}/coverage?year=2023年")
     wait_for_app(page)
-    chart = page.locator("[data-testid=stPlotlyChart]").first
-    chart.scroll_into_view_if_needed()
-    # The ranking puts the lowest rate at the bottom: 山阳县 (50.0%) is the lower of the two bars.
+    # Found by its key, not as the page's first chart: on a busy machine the elements below it can
+    # mount first, and a click aimed at "the first chart" then landed on another one.
+    chart = page.locator(".st-key-coverage_rank")
     bars = chart.locator("g.point path")
-    lowest = settled(page, lambda: sorted((bars.nth(i).bounding_box() for i in range(bars.count())),
-                                          key=lambda b: b["y"]))[-1]
-    x, y = lowest["x"] + lowest["width"] / 2, lowest["y"] + lowest["height"] / 2
+    expect(bars).to_have_count(2, timeout=30_000)
+
+    def lowest_bar_centre() -> dict:
+        # The ranking puts the lowest rate at the bottom: 山阳县 (50.0%) is the lower of the two bars.
+        frame = chart.bounding_box()
+        bar = max((bars.nth(i).bounding_box() for i in range(bars.count())), key=lambda b: b["y"])
+        return {"x": bar["x"] + bar["width"] / 2 - frame["x"], "y": bar["y"] + bar["height"] / 2 - frame["y"]}
+
+    centre = settled(page, lowest_bar_centre)
     # As a user does: point at the bar, see its hover label, then click. Plotly selects the point
-    # its last hover found; a click sent together with the first mouse-move once selected nothing
-    # in CI (the URL never changed), so the test waits for the hover before clicking.
-    page.mouse.move(x, y)
-    chart.locator(".hoverlayer .hovertext").first.wait_for(state="attached", timeout=15000)
-    page.mouse.click(x, y)
-    page.wait_for_function("() => location.search.includes('county=')", timeout=30000)
+    # its last hover found. Positions are relative to the chart, which Playwright scrolls into view
+    # and checks is still before each action.
+    chart.hover(position=centre)
+    chart.locator(".hoverlayer .hovertext").first.wait_for(state="attached", timeout=30_000)
+    chart.click(position=centre)
+    page.wait_for_function("() => location.search.includes('county=')", timeout=30_000)
     wait_for_app(page)
     assert query(page)["county"] == "山阳县"
     assert metric(page, "学校数") == "2所"
@@ -107,13 +114,12 @@ def test_clicking_a_county_bar_filters_to_it(server, page):
 def test_clicking_a_school_row_opens_its_profile(server, page):
     page.goto(f"{server}/coverage?year=2023年")
     wait_for_app(page)
-    grid = page.locator("[data-testid=stDataFrame]").nth(2)  # the uncovered-schools table (the 2nd is in a hidden tab)
-    grid.scroll_into_view_if_needed()
-    box = settled(page, grid.bounding_box)
+    grid = page.locator(".st-key-t_not_covered")  # the uncovered-schools table
+    grid.locator("canvas").first.wait_for(timeout=30_000)
     # Row 1 sits one header height below the top; the selection column is at the far left.
-    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+    grid.click(position={"x": 18, "y": 35 + 17})
     # switch_page changes the URL without a document load.
-    page.wait_for_function("() => location.pathname.endsWith('/school_profile')", timeout=30000)
+    page.wait_for_function("() => location.pathname.endsWith('/school_profile')", timeout=30_000)
     wait_for_app(page)
     assert query(page)["school"] == h.S5
     assert page.locator("[data-testid=stHeading]").filter(has_text="戊小学").count() >= 1
