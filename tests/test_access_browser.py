@@ -57,6 +57,7 @@ def metric(page, label_start: str) -> str:
 
 def county_options(page) -> list[str]:
     page.locator("input[role=combobox][aria-label='县区']").click()
+    page.get_by_role("option").first.wait_for()  # all_inner_texts() does not wait for the list to open
     options = [o.strip() for o in page.get_by_role("option").all_inner_texts()]
     page.keyboard.press("Escape")
     return options

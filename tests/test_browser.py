@@ -122,7 +122,7 @@ def test_clicking_a_school_row_opens_its_profile(server, page):
     page.wait_for_function("() => location.pathname.endsWith('/school_profile')", timeout=30_000)
     wait_for_app(page)
     assert query(page)["school"] == h.S5
-    assert page.locator("[data-testid=stHeading]").filter(has_text="戊小学").count() >= 1
+    expect(page.locator("[data-testid=stHeading]").filter(has_text="戊小学").first).to_be_visible()
     page.screenshot(path=ARTIFACTS / "school-click.png")
 
 
