@@ -70,3 +70,10 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
         "&& document.querySelectorAll('[data-testid=stMetric], [data-testid=stAlert], h1').length > 0",
         timeout=timeout)
     page.wait_for_timeout(300)
+
+
+def metric(page, label_start: str) -> str:
+    """The value of the first metric card whose label starts with `label_start`."""
+    card = page.locator("[data-testid=stMetric]").filter(
+        has=page.locator("[data-testid=stMetricLabel]", has_text=label_start)).first
+    return card.locator("[data-testid=stMetricValue]").inner_text().strip()

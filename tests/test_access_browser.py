@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from dashboard import auth
 from tests import handmade as h
 from tests.access_support import PASSWORDS, SHANGZHOU_MARKERS, write_users
-from tests.browser_support import ARTIFACTS, served_app, wait_for_app
+from tests.browser_support import ARTIFACTS, metric, served_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -47,12 +47,6 @@ def log_in(page, url: str, name: str) -> None:
     submit(page, name, PASSWORDS[name])
     page.wait_for_selector("[data-testid=stSidebar] >> text=当前用户", timeout=30_000)
     wait_for_app(page)
-
-
-def metric(page, label_start: str) -> str:
-    card = page.locator("[data-testid=stMetric]").filter(
-        has=page.locator("[data-testid=stMetricLabel]", has_text=label_start)).first
-    return card.locator("[data-testid=stMetricValue]").inner_text().strip()
 
 
 def county_options(page) -> list[str]:

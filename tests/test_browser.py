@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import handmade as h
-from tests.browser_support import ARTIFACTS, served_app, wait_for_app
+from tests.browser_support import ARTIFACTS, metric, served_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 PAGES = {"overview": "总览", "coverage": "组织覆盖", "leadership": "书记、校长“一肩挑”", "demonstration": "示范创建",
@@ -19,12 +19,6 @@ def server(handmade_dir):
     ARTIFACTS.mkdir(exist_ok=True)
     with served_app({"DASHBOARD_DATA_DIR": str(handmade_dir)}) as url:
         yield url
-
-
-def metric(page, label_start: str) -> str:
-    card = page.locator("[data-testid=stMetric]").filter(
-        has=page.locator("[data-testid=stMetricLabel]", has_text=label_start)).first
-    return card.locator("[data-testid=stMetricValue]").inner_text().strip()
 
 
 def query(page) -> dict:
