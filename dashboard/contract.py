@@ -18,7 +18,12 @@ ORG_TYPES = ("党委", "党总支", "党支部")
 FORMATIONS = ("单独建立", "联合建立", "挂靠建立")
 LEADERSHIPS = ("一肩挑", "分设", "书记空缺")
 HONOR_KINDS = ("党建示范校", "一校一品", "最强党支部", "先进基层党组织")
-LEVELS = ("国家级", "省级", "市级", "县级")  # highest first: a school counts once, at its highest level
+# Highest first: a school counts once, at its highest level. 系统级 is awarded by the education
+# system's own Party committee (教育工委), below 县级.
+LEVELS = ("国家级", "省级", "市级", "县级", "系统级")
+# 三会一课 and the other fixed meetings of a branch (《中国共产党支部工作条例(试行)》); how often
+# each is due is in rules.py.
+ACTIVITY_KINDS = ("支部党员大会", "支部委员会", "党小组会", "党课", "主题党日", "组织生活会", "民主评议党员")
 
 # Years the product accepts at all; a value outside is a typing error, not history.
 MIN_YEAR, MAX_YEAR = 1949, 2100
@@ -37,6 +42,13 @@ class Column:
     digits: int | None = None  # identifiers of a fixed number of digits (county code, 学校标识码)
     min_value: int | None = None
     max_value: int | None = None
+    # Added to the contract after extracts were first made: a file without the column is still
+    # read, the column being empty (it must then be nullable).
+    optional: bool = False
+
+    def __post_init__(self):
+        if self.optional and not self.nullable:
+            raise ValueError(f"optional column {self.name} must be nullable")
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,9 @@ class Table:
     key: tuple[str, ...]
     columns: tuple[Column, ...]
     description: str = ""
+    # Added to the contract after extracts were first made: an extract without its file still
+    # loads, with the table empty, and the pages say the data has not been supplied.
+    optional: bool = False
     column_map: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -129,6 +144,7 @@ ORGS = Table(
         Column("star_rating", INT, "星级", nullable=True, min_value=1, max_value=5),
         _count("full_members", "正式党员数"),
         _count("probationary_members", "预备党员数"),
+        Column("secretary_appointed_date", DATE, "书记任职日期", nullable=True, optional=True),
     ),
     "one row per organisation per year it exists",
 )
@@ -171,7 +187,21 @@ HONORS = Table(
     "one row per award; a school award names school_id, an organisation award org_id",
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (REGIONS, SCHOOLS, SCHOOL_YEARS, ORGS, MEMBER_FLOWS, HONORS)}
+ORG_ACTIVITIES = Table(
+    "org_activities", "组织生活", ("org_id", "year", "month", "kind"),
+    (
+        Column("org_id", STRING, "党组织编号"),
+        _year("year", "年度"),
+        Column("month", INT, "月份", min_value=1, max_value=12),
+        Column("kind", STRING, "活动类型", allowed=ACTIVITY_KINDS),
+        _count("times", "次数"),
+    ),
+    "one row per organisation, year, month and kind of meeting held (三会一课 and the rest)",
+    optional=True,
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (REGIONS, SCHOOLS, SCHOOL_YEARS, ORGS, MEMBER_FLOWS, HONORS,
+                                                ORG_ACTIVITIES)}
 
 # Columns of member_flows that the year-end identity ties together.
 FLOW_INFLOWS = ("admitted", "transferred_in")

@@ -65,13 +65,16 @@ DATABASE_FILE = "extract.duckdb"
 # file; a smaller one is loaded and derived in memory in a fraction of a second, and stays Parquet only.
 DATABASE_MIN_ROWS = 50_000
 
+_SQL_TYPES = {contract.STRING: "varchar", contract.INT: "bigint", contract.DATE: "date"}
+
 # Bureaus run on closed networks: DuckDB must not try to fetch extensions.
 _DUCKDB_SETTINGS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
-def _missing(data_dir: Path) -> list[str]:
-    return [contract.parquet_path(data_dir, t).name for t in contract.TABLES
-            if not contract.parquet_path(data_dir, t).is_file()]
+def missing_tables(data_dir: Path) -> list[str]:
+    """The required tables whose file is not there (an optional table may be absent)."""
+    return [contract.parquet_path(data_dir, name).name for name, t in contract.TABLES.items()
+            if not t.optional and not contract.parquet_path(data_dir, name).is_file()]
 
 
 def _file_stamp(path: Path) -> str:
@@ -85,7 +88,7 @@ def _sources(data_dir: Path) -> list[tuple[str, str]]:
     out = [("setup.sql", hashlib.sha256(_SETUP_SQL.read_bytes()).hexdigest())]
     for table in contract.TABLES:
         p = contract.parquet_path(data_dir, table)
-        out.append((p.name, _file_stamp(p)))
+        out.append((p.name, _file_stamp(p) if p.is_file() else "-"))
     return sorted(out)
 
 
@@ -93,9 +96,18 @@ def _load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     """The six tables from their Parquet files, then setup.sql's macros and derived tables."""
     con.execute("set enable_progress_bar = false")  # a long build would draw a bar on the server's log
     for name, table in contract.TABLES.items():
+        path = contract.parquet_path(data_dir, name)
+        if not path.is_file():  # an optional table not supplied: empty, with the contract's columns
+            con.from_arrow(table.arrow_schema.empty_table()).create(name)
+            continue
         # The relational API takes the path as a value, so no file name is ever spliced into SQL.
         # Stored in key order, a lookup by key (one school's history) reads one row group, not all.
-        con.read_parquet(str(contract.parquet_path(data_dir, name))).order(", ".join(table.key)).create(name)
+        rel = con.read_parquet(str(path))
+        present = set(rel.columns)
+        # Column names and types come from the contract, never from the file.
+        rel = rel.project(", ".join(c.name if c.name in present else f"null::{_SQL_TYPES[c.dtype]} as {c.name}"
+                                    for c in table.columns))
+        rel.order(", ".join(table.key)).create(name)
     con.execute(_SETUP_SQL.read_text(encoding="utf-8"))
 
 
@@ -104,7 +116,7 @@ def build_database(data_dir: Path | str) -> Path:
 
     Written under a temporary name and renamed, so a reader sees the old file or the new one."""
     data_dir = Path(data_dir)
-    missing = _missing(data_dir)
+    missing = missing_tables(data_dir)
     if missing:
         raise ExtractMissing(data_dir, missing)
     target = data_dir / DATABASE_FILE
@@ -163,7 +175,7 @@ def open_extract(data_dir: Path | str | None = None) -> duckdb.DuckDBPyConnectio
     or a new version of the app changed setup.sql) gets the file built now, if the directory is
     writable, so only the first opening pays for it."""
     data_dir = Path(data_dir or config.data_dir())
-    missing = _missing(data_dir)
+    missing = missing_tables(data_dir)
     if missing:
         raise ExtractMissing(data_dir, missing)
     con = _open_database(data_dir)

@@ -1309,6 +1309,7 @@ class _Builder:
             "star_rating": star,
             "full_members": q["full"].astype(np.int64),
             "probationary_members": q["prob"].astype(np.int64),
+            "secretary_appointed_date": pd.Series(pd.NaT, index=range(len(oi)), dtype="datetime64[s]"),
         })
 
         h = self.honor_rows
@@ -1325,5 +1326,6 @@ class _Builder:
             "revoked_year": revoked,
         })
         out = {"regions": regions, "schools": schools, "school_years": school_years, "orgs": orgs,
-               "member_flows": member_flows, "honors": honors}
+               "member_flows": member_flows, "honors": honors,
+               "org_activities": pd.DataFrame(columns=contract.ORG_ACTIVITIES.names)}
         return {name: out[name][contract.TABLES[name].names] for name in contract.TABLES}

@@ -13,6 +13,9 @@ from dashboard import config, contract, db
 def to_arrow(table: str, df: pd.DataFrame) -> pa.Table:
     """Cast a DataFrame to the contract's schema (column order and types); raises on a mismatch."""
     t = contract.TABLES[table]
+    absent = [c.name for c in t.columns if c.optional and c.name not in df.columns]
+    if absent:  # an optional column not supplied is written empty
+        df = df.assign(**{c: None for c in absent})
     return pa.Table.from_pandas(df[t.names], schema=t.arrow_schema, preserve_index=False)
 
 
@@ -22,9 +25,10 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path | str, demo: boo
     out.mkdir(parents=True, exist_ok=True)
     # A database file built from the previous files must not outlive them.
     (out / db.DATABASE_FILE).unlink(missing_ok=True)
-    for name in contract.TABLES:
+    for name, spec in contract.TABLES.items():
+        df = tables[name] if name in tables or not spec.optional else pd.DataFrame(columns=spec.names)
         # zstd keeps the demo small in git; the files are read whole, once per open or build.
-        pq.write_table(to_arrow(name, tables[name]), contract.parquet_path(out, name),
+        pq.write_table(to_arrow(name, df), contract.parquet_path(out, name),
                        compression="zstd", row_group_size=1_000_000)
     if len(tables["school_years"]) >= db.DATABASE_MIN_ROWS:
         db.build_database(out)  # ready to query: opening it takes milliseconds (db.DATABASE_FILE)
@@ -42,5 +46,7 @@ def read_tables(data_dir: Path | str) -> dict[str, pd.DataFrame]:
     for name in contract.TABLES:
         p = contract.parquet_path(data_dir, name)
         if p.is_file():
-            out[name] = pq.read_table(p).to_pandas()
+            df = pq.read_table(p).to_pandas()
+            absent = [c.name for c in contract.TABLES[name].columns if c.optional and c.name not in df.columns]
+            out[name] = df.assign(**{c: None for c in absent}) if absent else df
     return out

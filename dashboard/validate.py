@@ -116,7 +116,8 @@ def _check_dir_groups(data_dir) -> list[_Group]:
     for name, spec in contract.TABLES.items():
         path = contract.parquet_path(data_dir, name)
         if not path.is_file():
-            add("file.missing", Finding(ERROR, name, "", "", f"缺少文件 {path}"))
+            if not spec.optional:
+                add("file.missing", Finding(ERROR, name, "", "", f"缺少文件 {path}"))
             unread.add(name)
             continue
         try:
@@ -235,7 +236,7 @@ class _Checker:
         for name, spec in contract.TABLES.items():
             view = _View(spec, tables.get(name))
             self.v[name] = view
-            if not view.exists and name not in skip_missing:
+            if not view.exists and name not in skip_missing and not spec.optional:
                 self.emit_one("table.missing", ERROR, name, "", f"缺少表 {name}({spec.label})")
 
     # -- recording ----------------------------------------------------------------------------
@@ -271,7 +272,7 @@ class _Checker:
         for name, view in self.v.items():
             for c in view.spec.columns:
                 if c.name not in view.present:
-                    if view.exists:
+                    if view.exists and not c.optional:
                         self.emit_one("structure.missing_column", ERROR, name, c.name,
                                       "缺少此列")
                     view.typed[c.name] = _empty(c.dtype, len(view))

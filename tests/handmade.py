@@ -98,6 +98,7 @@ def build_tables() -> dict[str, pd.DataFrame]:
             ("O4", 2024, "中共高坝店镇中心社区支部委员会", "党支部", None, "挂靠建立", None, "一肩挑", D("2015-01-01"), D("2024-06-01"), 3, None, 2, 0),
         ])
     orgs["star_rating"] = orgs["star_rating"].astype("Int64")
+    orgs["secretary_appointed_date"] = None
     member_flows = _frame(
         "school_id year members_start admitted transferred_in transferred_out deceased other_exits members_end "
         "probationary female aged_35_or_under applicants activists candidates admitted_backbone", [
@@ -122,8 +123,9 @@ def build_tables() -> dict[str, pd.DataFrame]:
         ("H7", S5, None, "党建示范校", "县级", 2019, "县级党建示范校", None),
     ])
     honors["revoked_year"] = honors["revoked_year"].astype("Int64")
+    org_activities = pd.DataFrame(columns="org_id year month kind times".split())
     return {"regions": regions, "schools": schools, "school_years": school_years, "orgs": orgs,
-            "member_flows": member_flows, "honors": honors}
+            "member_flows": member_flows, "honors": honors, "org_activities": org_activities}
 
 
 def write(out_dir) -> None:

@@ -122,6 +122,22 @@ def merge(base: dict[str, pd.DataFrame], upload: dict[str, pd.DataFrame]) -> dic
         old_scope = _scope(_honor_county(old["honors"], old["orgs"], old_orgs, by_school), old["honors"]["year_awarded"])
         new_scope = _scope(_honor_county(new, out["orgs"], new_orgs, by_school), new["year_awarded"])
         out["honors"] = _replace(old["honors"], new, "honors", old_scope, new_scope)
+
+    new = up.get("org_activities")
+    if new is None:
+        out["org_activities"] = old["org_activities"]
+    else:
+        # A month's meetings belong to their organisation's county that year.
+        def activity_scope(acts, orgs, org_county):
+            by_org_year = pd.Series(org_county.to_numpy(), index=pd.MultiIndex.from_arrays(
+                [orgs["org_id"].astype("str"), orgs["year"].astype("Int64")])).groupby(level=[0, 1]).first()
+            idx = pd.MultiIndex.from_arrays([acts["org_id"].astype("str"), acts["year"].astype("Int64")])
+            return _scope(pd.Series(by_org_year.reindex(idx).to_numpy(), index=acts.index), acts["year"])
+
+        old_scope = activity_scope(old["org_activities"], old["orgs"],
+                                   _org_county(old["orgs"], old["school_years"], by_school))
+        new_scope = activity_scope(new, out["orgs"], _org_county(out["orgs"], out["school_years"], by_school))
+        out["org_activities"] = _replace(old["org_activities"], new, "org_activities", old_scope, new_scope)
     return out
 
 

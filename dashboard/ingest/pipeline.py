@@ -107,9 +107,11 @@ def _base(root: Path) -> tuple[dict[str, pd.DataFrame], bool, str | None]:
     its version: the link is resolved once, so the tables and the version always agree."""
     current = config.data_dir(root)
     version = current.name if current.parent == (Path(root) / versions.VERSIONS).resolve() else None
-    if all(contract.parquet_path(current, t).is_file() for t in contract.TABLES):
+    if not db.missing_tables(current):
         tables = extract.read_tables(current)
-        return {t: merge.conform(t, tables[t]) for t in contract.TABLES}, db.is_demo(current), version
+        empty = _EMPTY()
+        return ({t: merge.conform(t, tables[t]) if t in tables else empty[t].copy() for t in contract.TABLES},
+                db.is_demo(current), version)
     return _empty_tables(), False, version
 
 

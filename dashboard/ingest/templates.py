@@ -33,12 +33,13 @@ EXAMPLES: dict[str, dict] = {
     "orgs": dict(org_id="示例-001", year=2024, org_name="中共示例小学支部委员会" + EXAMPLE_MARK, org_type="党支部",
                  parent_org_id=None, formation="单独建立", host_school_id=EXAMPLE_SCHOOL, leadership="一肩挑",
                  established_date=D("2005-06-01"), last_election_date=D("2023-03-01"), term_years=3, star_rating=4,
-                 full_members=12, probationary_members=1),
+                 full_members=12, probationary_members=1, secretary_appointed_date=D("2021-09-01")),
     "member_flows": dict(school_id=EXAMPLE_SCHOOL, year=2024, members_start=12, admitted=2, transferred_in=1,
                          transferred_out=1, deceased=0, other_exits=0, members_end=14, probationary=1, female=8,
                          aged_35_or_under=4, applicants=6, activists=3, candidates=2, admitted_backbone=1),
     "honors": dict(honor_id="611024-2024-001", school_id=EXAMPLE_SCHOOL, org_id=None, kind="党建示范校", level="县级",
                    year_awarded=2024, title="县级党建示范校" + EXAMPLE_MARK, revoked_year=None),
+    "org_activities": dict(org_id="示例-001", year=2024, month=3, kind="主题党日", times=1),
 }
 
 NOTES = {
@@ -48,6 +49,7 @@ NOTES = {
     "orgs": "每个党组织每年一行;编号由县区自定,同一组织历年保持不变。挂靠建立的可不填依托学校。",
     "member_flows": "每所学校每年一行;年末党员数 = 年初 + 新发展 + 转入 − 转出 − 死亡 − 其他减少。",
     "honors": "每项荣誉一行;学校荣誉填学校标识码,党组织荣誉填党组织编号;被撤销的填撤销年份。",
+    "org_activities": "每个党组织每月每类活动一行,填写当月开展的次数;未开展的可填0或不填。",
 }
 
 LAST_ROW = 1_048_575  # Excel's last row: checks cover every row a user may fill

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import config, contract, extract
+from dashboard import config, contract, db, extract
 
 VERSIONS = "versions"
 MANIFEST = "version.json"
@@ -111,7 +111,7 @@ def current_version(root: Path | str) -> str | None:
 
 
 def has_base(root: Path | str) -> bool:
-    return all(contract.parquet_path(root, t).is_file() for t in contract.TABLES)
+    return not db.missing_tables(Path(root))
 
 
 def list_versions(root: Path | str) -> list[VersionInfo]:
@@ -204,7 +204,7 @@ def publish(tables: dict[str, pd.DataFrame], root: Path | str, *, sources: list[
         _checkpoint("staging")
         extract.write_tables(tables, staging)
         manifest = {"version": vid, "created": dt.datetime.now().isoformat(timespec="seconds"),
-                    "sources": list(sources), "rows": {t: int(len(tables[t])) for t in contract.TABLES},
+                    "sources": list(sources), "rows": {t: int(len(tables[t])) for t in contract.TABLES if t in tables},
                     "based_on": cur, "note": note}
         (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         _checkpoint("written")
@@ -237,7 +237,7 @@ def restore(root: Path | str, version: str) -> None:
         if not _ID.match(version) or not path.is_dir():
             known = "、".join(v.id for v in list_versions(root)) or "无"
             raise PublishError(f"没有版本“{version}”(现有版本:{known})")
-        missing = [t for t in contract.TABLES if not contract.parquet_path(path, t).is_file()]
+        missing = db.missing_tables(path)
         if missing:
             raise PublishError(f"版本 {version} 缺少数据文件:{'、'.join(missing)},无法恢复")
         _point_current(root, version)

@@ -1,0 +1,113 @@
+"""The organisation rules and policy thresholds, written once (domain.md; DESIGN §3).
+
+Every place that applies or states a rule reads it here: validate's warnings, the SQL (db.py
+loads these values into small tables when a connection opens, see `sql_tables`), the captions
+on the pages and the report's notes. Changing a threshold here changes all of them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dashboard import contract
+
+# 《中国共产党基层组织选举工作条例》 and the branch regulations: how big each type should be.
+# A 党支部 has 3–50 members; a 党总支 normally 50–100; a 基层党委 normally 100 or more (a smaller
+# one needs the higher committee's approval).
+@dataclass(frozen=True)
+class SizeBand:
+    org_type: str
+    min_members: int | None     # below this the type does not fit (None: no lower bound checked)
+    max_members: int | None     # above this the type does not fit (None: no upper bound checked)
+    finding: str                # what the action list says about an organisation outside the band
+
+
+SIZE_BANDS = (
+    SizeBand("党支部", None, 50, "党员超过50名，宜设立党总支"),
+    SizeBand("党总支", 50, None, "党员不足50名，宜调整为党支部"),
+    SizeBand("党委", 100, None, "党员不足100名，设立党委需经批准"),
+)
+BRANCH_MIN_MEMBERS = 3          # the smallest branch; also the own-organisation rule below
+
+# A unit with this many full members or more must set up its own organisation.
+OWN_ORG_MIN_FULL_MEMBERS = 3
+
+# Terms of office: 党支部 and 党总支 3 years, 基层党委 5 years; no term is longer than 5 years.
+TERM_YEARS = {"党支部": 3, "党总支": 3, "党委": 5}
+MAX_TERM_YEARS = 5
+# Reminders start this many months before a term ends ("due soon").
+DUE_SOON_MONTHS = 6
+
+# A joint branch normally serves at most this many schools.
+JOINT_MAX_SCHOOLS = 5
+
+# Award levels, highest first: a school counts once, at its highest level.
+LEVELS = contract.LEVELS
+LEVEL_RANK = {level: i + 1 for i, level in enumerate(LEVELS)}
+
+# Targets the action list compares counties (townships, schools) with, and the rankings mark.
+# Percentages; a bureau changes them here or, for one view, on 问题清单.
+TARGETS = {"org_coverage": 100.0, "combined": 70.0}
+
+
+# 三会一课 (《中国共产党支部工作条例(试行)》): how often a 党支部 must hold each meeting.
+MONTH, QUARTER, YEAR = "month", "quarter", "year"
+PERIOD_LABELS = {MONTH: "月", QUARTER: "季度", YEAR: "年"}
+
+
+@dataclass(frozen=True)
+class Requirement:
+    kind: str
+    period: str
+    min_times: int = 1
+
+
+ACTIVITY_REQUIREMENTS = (
+    Requirement("支部党员大会", QUARTER),
+    Requirement("支部委员会", MONTH),
+    Requirement("党小组会", MONTH),
+    Requirement("党课", QUARTER),
+    Requirement("主题党日", MONTH),
+    Requirement("组织生活会", YEAR),
+    Requirement("民主评议党员", YEAR),
+)
+assert {r.kind for r in ACTIVITY_REQUIREMENTS} == set(contract.ACTIVITY_KINDS)
+
+
+def size_band(org_type: str) -> SizeBand:
+    return next(b for b in SIZE_BANDS if b.org_type == org_type)
+
+
+def size_rule_text() -> str:
+    """The caption under the type-vs-size list: "党支部一般3—50人；党总支一般50人以上；……"."""
+    parts = []
+    for b in SIZE_BANDS:
+        if b.org_type == "党支部":
+            parts.append(f"党支部一般{BRANCH_MIN_MEMBERS}—{b.max_members}人")
+        elif b.org_type == "党委":
+            parts.append(f"党委一般{b.min_members}人以上（不足{b.min_members}人需经批准）")
+        else:
+            parts.append(f"{b.org_type}一般{b.min_members}人以上")
+    return "；".join(parts) + "。"
+
+
+def term_rule_text() -> str:
+    """"党支部、党总支3年，党委5年"."""
+    by_years: dict[int, list[str]] = {}
+    for org_type, years in TERM_YEARS.items():
+        by_years.setdefault(years, []).append(org_type)
+    return "，".join(f"{'、'.join(types)}{years}年" for years, types in by_years.items())
+
+
+def sql_tables() -> dict[str, list[tuple]]:
+    """The rules as rows of small tables, created on every connection (db.py) so the SQL joins
+    them instead of repeating a literal: name -> rows, first row the column names."""
+    return {
+        "rule_levels": [("level", "rank"), *LEVEL_RANK.items()],
+        "rule_size_bands": [("org_type", "min_members", "max_members", "finding"),
+                            *((b.org_type, b.min_members, b.max_members, b.finding) for b in SIZE_BANDS)],
+        "rule_values": [("name", "value"),
+                        ("own_org_min_full_members", OWN_ORG_MIN_FULL_MEMBERS),
+                        ("due_soon_months", DUE_SOON_MONTHS)],
+        "rule_activities": [("kind", "period", "min_times"),
+                            *((r.kind, r.period, r.min_times) for r in ACTIVITY_REQUIREMENTS)],
+    }
