@@ -7,6 +7,7 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
+MODELS_DIR = Path(__file__).resolve().parent / "models"
 
 
 # An import publishes versions under the data root and points this link at the one in use

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import os
 import re
 from dataclasses import dataclass
@@ -17,10 +18,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dashboard import config, contract
+from dashboard import config, contract, rules
 
-_SETUP_SQL = Path(__file__).resolve().parent / "setup.sql"
 _PARAMS_LINE = re.compile(r"^--\s*params:\s*(.*)$", re.IGNORECASE)
+_COLUMNS_LINE = re.compile(r"^--\s*columns:\s*(.*)$", re.IGNORECASE)
+_NEEDS_LINE = re.compile(r"^--\s*needs:\s*(.*)$", re.IGNORECASE)
 
 
 class ExtractMissing(Exception):
@@ -37,24 +39,73 @@ class Query:
     sql: str
     params: tuple[str, ...]
     result: str
+    columns: tuple[str, ...]
+
+
+def _names(line: str, pattern: re.Pattern, path: Path, what: str) -> tuple[str, ...]:
+    m = pattern.match(line)
+    if not m:
+        raise ValueError(f"{path}: {what}")
+    return tuple(p.strip() for p in m.group(1).split(",") if p.strip() and p.strip() != "none")
 
 
 @functools.cache
 def load_query(name: str) -> Query:
-    """Read dashboard/queries/<name>.sql; line 1 says what it returns, line 2 its parameters."""
+    """Read dashboard/queries/<name>.sql: line 1 says what it returns, line 2 lists its
+    parameters, line 3 its result columns."""
     path = config.QUERIES_DIR / f"{name}.sql"
     text = path.read_text(encoding="utf-8")
-    lines = text.splitlines()
+    lines = text.splitlines() + ["", "", ""]
     result = lines[0].lstrip("- ").strip()
-    m = _PARAMS_LINE.match(lines[1]) if len(lines) > 1 else None
-    if not m:
-        raise ValueError(f"{path}: line 2 must be '-- params: a, b' (or '-- params: none')")
-    names = tuple(p.strip() for p in m.group(1).split(",") if p.strip() and p.strip() != "none")
-    return Query(name, text, names, result)
+    params = _names(lines[1], _PARAMS_LINE, path, "line 2 must be '-- params: a, b' (or '-- params: none')")
+    columns = _names(lines[2], _COLUMNS_LINE, path, "line 3 must be '-- columns: a, b'")
+    return Query(name, text, params, result, columns)
 
 
 def query_names() -> list[str]:
     return sorted(p.stem for p in config.QUERIES_DIR.glob("*.sql"))
+
+
+@dataclass(frozen=True)
+class Model:
+    """One derived table (or, for a name starting with _, shared macros) of dashboard/models/."""
+    name: str
+    sql: str
+    what: str
+    needs: tuple[str, ...]
+
+
+@functools.cache
+def models() -> tuple[Model, ...]:
+    """The metric layer's files, in an order that runs each after what it needs."""
+    found = {}
+    for path in sorted(config.MODELS_DIR.glob("*.sql")):
+        text = path.read_text(encoding="utf-8")
+        # The opening comment says what the file holds; its last line lists what it needs.
+        head = list(itertools.takewhile(lambda line: line.startswith("--"), text.splitlines()))
+        at = next((i for i, line in enumerate(head) if _NEEDS_LINE.match(line)), None)
+        if at is None:
+            raise ValueError(f"{path}: the opening comment must end with '-- needs: a, b' (or '-- needs: none')")
+        what = " ".join(line.lstrip("- ").strip() for line in head[:at])
+        found[path.stem] = Model(path.stem, text, what, _names(head[at], _NEEDS_LINE, path, ""))
+    ordered: list[Model] = []
+    done: set[str] = set(contract.TABLES) | set(rules.sql_tables())
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        if name in done:
+            return
+        if name not in found:
+            raise ValueError(f"model {trail[-1]} needs {name}, which is neither a table nor a model")
+        if name in trail:
+            raise ValueError(f"models need each other in a circle: {' -> '.join(trail + (name,))}")
+        for n in found[name].needs:
+            visit(n, trail + (name,))
+        done.add(name)
+        ordered.append(found[name])
+
+    for name in found:
+        visit(name, ())
+    return tuple(ordered)
 
 
 # The six tables and the derived ones, ready to query, written beside a large extract's Parquet
@@ -84,16 +135,25 @@ def _file_stamp(path: Path) -> str:
 
 
 def _sources(data_dir: Path) -> list[tuple[str, str]]:
-    """What a database file is built from: each Parquet file and the setup.sql that derives the tables."""
-    out = [("setup.sql", hashlib.sha256(_SETUP_SQL.read_bytes()).hexdigest())]
+    """What a database file is built from: each Parquet file, the models that derive the tables
+    and the rules they read."""
+    out = [(f"models/{m.name}.sql", hashlib.sha256(m.sql.encode()).hexdigest()) for m in models()]
+    out.append(("rules", hashlib.sha256(repr(rules.sql_tables()).encode()).hexdigest()))
     for table in contract.TABLES:
         p = contract.parquet_path(data_dir, table)
         out.append((p.name, _file_stamp(p) if p.is_file() else "-"))
     return sorted(out)
 
 
+def _rule_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The rules (rules.py) as small tables beside the extract's, so the SQL joins them instead of
+    repeating their values. They are part of what a database file is built from (_sources)."""
+    for name, (header, *rows) in rules.sql_tables().items():
+        con.from_df(pd.DataFrame(rows, columns=list(header))).create(name)
+
+
 def _load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
-    """The six tables from their Parquet files, then setup.sql's macros and derived tables."""
+    """The contract's tables from their Parquet files, then the models' macros and derived tables."""
     con.execute("set enable_progress_bar = false")  # a long build would draw a bar on the server's log
     for name, table in contract.TABLES.items():
         path = contract.parquet_path(data_dir, name)
@@ -108,7 +168,9 @@ def _load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
         rel = rel.project(", ".join(c.name if c.name in present else f"null::{_SQL_TYPES[c.dtype]} as {c.name}"
                                     for c in table.columns))
         rel.order(", ".join(table.key)).create(name)
-    con.execute(_SETUP_SQL.read_text(encoding="utf-8"))
+    _rule_tables(con)
+    for model in models():
+        con.execute(model.sql)
 
 
 def build_database(data_dir: Path | str) -> Path:
@@ -155,7 +217,7 @@ def _open_database(data_dir: Path) -> duckdb.DuckDBPyConnection | None:
         current = sorted(con.execute("select source, stamp from built_from").fetchall()) == _sources(data_dir)
     except duckdb.Error:
         current = False
-    if not current:  # the Parquet files or setup.sql changed since it was built
+    if not current:  # the Parquet files, the models or the rules changed since it was built
         con.close()
         return None
     return con
@@ -172,7 +234,7 @@ def open_extract(data_dir: Path | str | None = None) -> duckdb.DuckDBPyConnectio
     in-memory database loaded from the Parquet files.
 
     A large extract whose file is missing or stale (its Parquet files were replaced by other means,
-    or a new version of the app changed setup.sql) gets the file built now, if the directory is
+    or a new version of the app changed its models or rules) gets the file built now, if the directory is
     writable, so only the first opening pays for it."""
     data_dir = Path(data_dir or config.data_dir())
     missing = missing_tables(data_dir)

@@ -37,6 +37,13 @@ MAX_TERM_YEARS = 5
 # Reminders start this many months before a term ends ("due soon").
 DUE_SOON_MONTHS = 6
 
+
+
+def due_soon_words() -> str:
+    """How reports say the window: "半年内", "3个月内"."""
+    return "半年内" if DUE_SOON_MONTHS == 6 else f"{DUE_SOON_MONTHS}个月内"
+
+
 # A joint branch normally serves at most this many schools.
 JOINT_MAX_SCHOOLS = 5
 
@@ -78,16 +85,11 @@ def size_band(org_type: str) -> SizeBand:
 
 
 def size_rule_text() -> str:
-    """The caption under the type-vs-size list: "党支部一般3—50人；党总支一般50人以上；……"."""
-    parts = []
-    for b in SIZE_BANDS:
-        if b.org_type == "党支部":
-            parts.append(f"党支部一般{BRANCH_MIN_MEMBERS}—{b.max_members}人")
-        elif b.org_type == "党委":
-            parts.append(f"党委一般{b.min_members}人以上（不足{b.min_members}人需经批准）")
-        else:
-            parts.append(f"{b.org_type}一般{b.min_members}人以上")
-    return "；".join(parts) + "。"
+    """The caption under the type-vs-size list: "党支部一般3—50人；党总支一般50—100人；……"."""
+    branch, general, committee = (size_band(t) for t in ("党支部", "党总支", "党委"))
+    return (f"党支部一般{BRANCH_MIN_MEMBERS}—{branch.max_members}人；"
+            f"党总支一般{general.min_members}—{committee.min_members}人；"
+            f"党委一般{committee.min_members}人以上（不足{committee.min_members}人需经批准）。")
 
 
 def term_rule_text() -> str:

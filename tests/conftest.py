@@ -34,7 +34,9 @@ def get(handmade_dir):
 
 
 def scope(year, **kw):
-    return Scope(year=year, visible_counties=kw.pop("visible", BOTH), **kw)
+    """A scope on the hand-made extract; a user who sees both its counties sees all of it."""
+    visible = tuple(kw.pop("visible", BOTH))
+    return Scope(year=year, visible_counties=visible, all_visible=set(visible) >= set(BOTH), **kw)
 
 
 @pytest.fixture(scope="module")

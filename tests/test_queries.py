@@ -11,19 +11,30 @@ def rows(df, *cols):
     return [tuple(r) for r in df[list(cols)].itertuples(index=False)]
 
 
+def by_unit(get, name, sc, level="county", **extra):
+    return get(name, sc, level=level, **extra)
+
+
+def levels(df, index):
+    """A long honours frame as {index: {level: schools}} and {index: {level: new}}."""
+    held = {k: dict(zip(g["level"], g["schools"])) for k, g in df.groupby(index)}
+    new = {k: dict(zip(g["level"], g["new_schools"])) for k, g in df.groupby(index)}
+    return held, new
+
+
 def test_coverage_by_year(get):
-    df = get("coverage_by_year", scope(2023))
+    df = get("figures_by_year", scope(2023))
     assert rows(df, "year", "schools", "org_covered", "work_covered", "adviser", "uncovered") == [
         (2023, 5, 4, 5, 1, 0), (2024, 5, 5, 5, 0, 0)]
 
 
 def test_coverage_by_county_lists_every_county(get):
-    df = get("coverage_by_county", scope(2023))
-    assert rows(df, "county_name", "schools", "org_covered", "work_covered") == [
+    df = by_unit(get, "coverage_by_unit", scope(2023))
+    assert rows(df, "unit_name", "schools", "org_covered", "work_covered") == [
         ("商州区", 3, 3, 3), ("山阳县", 2, 1, 2)]
     # A filter that leaves a county with no schools still lists it, with zeros.
-    df = get("coverage_by_county", scope(2023, stage="幼儿园"))
-    assert rows(df, "county_name", "schools") == [("商州区", 1), ("山阳县", 0)]
+    df = by_unit(get, "coverage_by_unit", scope(2023, stage="幼儿园"))
+    assert rows(df, "unit_name", "schools") == [("商州区", 1), ("山阳县", 0)]
 
 
 def test_coverage_by_stage(get):
@@ -33,20 +44,20 @@ def test_coverage_by_stage(get):
 
 
 def test_orgs_by_year_counts_top_level_only_and_leadership_of_hosted(get):
-    df = get("orgs_by_year", scope(2023)).set_index("year")
+    df = get("figures_by_year", scope(2023)).set_index("year")
     y23, y24 = df.loc[2023], df.loc[2024]
     # O1A (child of O1) is not counted; O4 (no host school) counts as an org but not in 一肩挑.
-    assert (y23.orgs, y23.general_branches, y23.branches, y23.standalone, y23.joint) == (3, 1, 2, 2, 1)
+    assert (y23.orgs, y23.general_branches, y23.branches, y23.org_standalone, y23.org_joint) == (3, 1, 2, 2, 1)
     assert (y23.hosted, y23.combined, y23.separate, y23.vacant) == (3, 2, 1, 0)
     assert (y23.hosted_public, y23.hosted_private, y23.five_star) == (2, 1, 1)
-    assert (y24.orgs, y24.attached, y24.hosted, y24.combined, y24.separate, y24.vacant) == (4, 1, 3, 1, 1, 1)
+    assert (y24.orgs, y24.org_attached, y24.hosted, y24.combined, y24.separate, y24.vacant) == (4, 1, 3, 1, 1, 1)
     assert (y24.rated, y24.five_star) == (3, 2)
 
 
 def test_orgs_placed_by_covered_school_when_no_host(get):
     # O4 has no host school; it covers S6 in 山阳县, so it is one of 山阳县's two organisations in 2024.
-    df = get("orgs_by_county", scope(2024))
-    assert rows(df, "county_name", "orgs", "hosted") == [("商州区", 2, 2), ("山阳县", 2, 1)]
+    df = by_unit(get, "orgs_by_unit", scope(2024))
+    assert rows(df, "unit_name", "orgs", "hosted") == [("商州区", 2, 2), ("山阳县", 2, 1)]
 
 
 def test_leadership_breakdowns(get):
@@ -59,7 +70,7 @@ def test_leadership_breakdowns(get):
 
 
 def test_members_by_year(get):
-    df = get("members_by_year", scope(2023)).set_index("year")
+    df = get("figures_by_year", scope(2023)).set_index("year")
     assert df.loc[2023, ["members_end", "members_start", "net_growth", "admitted", "staff"]].tolist() == [57, 55, 2, 5, 182]
     assert df.loc[2024, ["members_end", "members_start", "net_growth", "admitted", "staff"]].tolist() == [68, 57, 11, 7, 184]
     assert df.loc[2024, ["probationary", "female", "aged_35_or_under", "admitted_backbone"]].tolist() == [6, 43, 20, 4]
@@ -69,21 +80,26 @@ def test_members_by_year(get):
 
 
 def test_members_by_county(get):
-    df = get("members_by_county", scope(2023))
+    df = by_unit(get, "members_by_unit", scope(2023))
     # 商州区: S1 42 + S2 3 + S3 2 = 47 (start 40+2+2 = 44); 山阳县: S4 10 + S5 0 = 10 (start 10+1 = 11).
-    assert rows(df, "county_name", "members_end", "members_start", "net_growth") == [
+    assert rows(df, "unit_name", "members_end", "members_start", "net_growth") == [
         ("商州区", 47, 44, 3), ("山阳县", 10, 11, -1)]
 
 
 def test_demonstration_schools(get):
-    df = get("honors_by_year", scope(2023), kind="党建示范校").set_index("year")
-    assert df.loc[2023, ["schools", "city", "county_level", "new_schools"]].tolist() == [3, 1, 2, 1]
+    held, new = levels(get("honors_by_year", scope(2023), kind="党建示范校"), "year")
+    # 2023: S1 市级; S4 and S5 县级; new: S4 (县级).
+    assert held[2023] == {"国家级": 0, "省级": 0, "市级": 1, "县级": 2, "系统级": 0}
+    assert new[2023] == {"国家级": 0, "省级": 0, "市级": 0, "县级": 1, "系统级": 0}
     # 2024: S1 counted once at 省级 though it also holds 市级; S4 revoked in 2024; S5 closed.
-    assert df.loc[2024, ["schools", "provincial", "city", "county_level", "new_schools"]].tolist() == [2, 1, 0, 1, 2]
-    by_county = get("honors_by_county", scope(2024), kind="党建示范校")
-    assert rows(by_county, "county_name", "schools", "provincial", "county_level") == [("商州区", 2, 1, 1), ("山阳县", 0, 0, 0)]
-    brands = get("honors_by_year", scope(2023), kind="一校一品").set_index("year")
-    assert brands.loc[2023, "schools"] == 1 and brands.loc[2024, "schools"] == 1
+    # New in 2024 per level (DESIGN §3): S1 at 省级 and S3 at 县级.
+    assert held[2024] == {"国家级": 0, "省级": 1, "市级": 0, "县级": 1, "系统级": 0}
+    assert new[2024] == {"国家级": 0, "省级": 1, "市级": 0, "县级": 1, "系统级": 0}
+    by_county, new_by_county = levels(by_unit(get, "honors_by_unit", scope(2024), kind="党建示范校"), "unit_name")
+    assert by_county["商州区"]["省级"] == 1 and by_county["商州区"]["县级"] == 1 and sum(by_county["商州区"].values()) == 2
+    assert sum(by_county["山阳县"].values()) == 0 and sum(new_by_county["商州区"].values()) == 2
+    brands, _ = levels(get("honors_by_year", scope(2023), kind="一校一品"), "year")
+    assert sum(brands[2023].values()) == 1 and sum(brands[2024].values()) == 1
 
 
 def test_star_ratings(get):
@@ -106,24 +122,24 @@ def test_action_lists(get):
 
 
 def test_filters_narrow_every_dimension(get):
-    shanyang = get("coverage_by_year", scope(2023, county=h.SHANYANG)).set_index("year")
+    shanyang = get("figures_by_year", scope(2023, county=h.SHANYANG)).set_index("year")
     assert shanyang.loc[2023, ["schools", "org_covered", "work_covered"]].tolist() == [2, 1, 2]
-    assert get("coverage_by_year", scope(2023, township="沙河子镇"))["schools"].tolist() == [1, 1]
-    assert get("coverage_by_year", scope(2023, ownership="民办"))["schools"].tolist() == [1, 1]
-    assert get("coverage_by_year", scope(2023, locale="乡村"))["schools"].tolist() == [2, 2]  # S3,S5 / S3,S6
-    primary = get("orgs_by_year", scope(2023, stage="小学")).set_index("year")
+    assert get("figures_by_year", scope(2023, township="沙河子镇"))["schools"].tolist() == [1, 1]
+    assert get("figures_by_year", scope(2023, ownership="民办"))["schools"].tolist() == [1, 1]
+    assert get("figures_by_year", scope(2023, locale="乡村"))["schools"].tolist() == [2, 2]  # S3,S5 / S3,S6
+    primary = get("figures_by_year", scope(2023, stage="小学")).set_index("year")
     assert primary.loc[2023, "orgs"] == 1  # only O1 is hosted by a primary school (O2 by a kindergarten)
 
 
 def test_visible_counties_hide_everything_else(get):
     only = scope(2023, visible=(h.SHANYANG,))
-    assert get("coverage_by_year", only).set_index("year").loc[2023, "schools"] == 2
-    assert get("counties", only)["county_code"].tolist() == [h.SHANYANG]
+    assert get("figures_by_year", only).set_index("year").loc[2023, "schools"] == 2
+    assert get("counties", None, visible=[h.SHANYANG])["county_code"].tolist() == [h.SHANYANG]
     assert get("school_info", None, school_id=h.S1, visible=[h.SHANYANG]).empty
     assert get("school_history", None, school_id=h.S1, visible=[h.SHANYANG]).empty
     assert get("school_search", None, text=None, visible=[h.SHANYANG])["school_id"].tolist() == [h.S4, h.S6, h.S5]
     # A county filter outside the visible set yields nothing rather than that county.
-    assert get("coverage_by_year", scope(2023, visible=(h.SHANYANG,), county=h.SHANGZHOU)).empty
+    assert get("figures_by_year", scope(2023, visible=(h.SHANYANG,), county=h.SHANGZHOU)).empty
 
 
 def test_school_profile_queries(get):
@@ -170,10 +186,12 @@ def test_summary_paragraph_states_hand_worked_figures(get):
 def test_every_query_runs_and_declares_its_parameters(get, name):
     q = db.load_query(name)
     assert q.result, f"{name}.sql: line 1 must say what the result is"
-    sample = {"year": 2024, "county": None, "township": None, "stage": None, "ownership": None, "locale": None,
-              "visible": ["611002", "611024"], "kind": "党建示范校", "limit": 10, "school_id": h.S1, "text": "小学"}
+    sample = {"year": 2024, "city": None, "county": None, "township": None, "stage": None, "ownership": None,
+              "locale": None, "visible": ["611002", "611024"], "kind": "党建示范校", "limit": 10, "school_id": h.S1,
+              "text": "小学", "level": "county"}
     df = get(name, None, **sample)
-    assert len(df.columns) > 0
+    # Line 3 of the file lists the result's columns exactly, in order.
+    assert tuple(df.columns) == q.columns, f"{name}.sql: line 3 says {q.columns}"
     # Every declared parameter is used, and every $name used is declared.
     import re
     used = set(re.findall(r"\$([a-z_]+)", q.sql))

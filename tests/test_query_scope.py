@@ -4,7 +4,7 @@ Each query runs on the hand-made extract with visible = [山阳县] (and, the ot
 [商州区]) under every sample parameter. A run passes when no cell names anything of the hidden
 county, and, for 山阳县, when the rows equal the 山阳县-only figures worked out by hand below.
 Then each query is mutated so that it ignores $visible (the list_contains condition in the file
-replaced by true, in the shared scoped_schools macro, or both) and must FAIL the same check:
+replaced by true, in the shared scope macros of models/_scope.sql, or both) and must FAIL the same check:
 the test can fail, so a query that forgets the scope cannot pass unnoticed.
 
 山阳县 alone, by hand from tests/handmade.py (S4 丁中学 初中 城关街道; S5 戊小学 小学 高坝店镇, closed
@@ -33,7 +33,7 @@ import re
 import pandas as pd
 import pytest
 
-from dashboard import db
+from dashboard import config, db
 from tests import handmade as h
 
 SY, SZ = h.SHANYANG, h.SHANGZHOU
@@ -58,12 +58,17 @@ EXPECTED_SHANYANG = [
     ("counties", {}, "county_code county_name", [(SY, "山阳县")]),
     ("townships", {"county": SY}, "township", [("城关街道",), ("高坝店镇",)]),
     ("townships", {"county": SZ}, "township", []),
-    ("coverage_by_year", {}, "year schools org_covered work_covered standalone joint attached adviser uncovered",
+    ("figures_by_year", {}, "year schools org_covered work_covered standalone joint attached adviser uncovered",
      [(2023, 2, 1, 2, 1, 0, 0, 1, 0), (2024, 2, 2, 2, 1, 0, 1, 0, 0)]),
-    ("coverage_by_county", {"year": 2023}, "county_code county_name schools org_covered work_covered",
+    ("coverage_by_unit", {"year": 2023, "level": "county"}, "unit_code unit_name schools org_covered work_covered",
      [(SY, "山阳县", 2, 1, 2)]),
-    ("coverage_by_county", {"year": 2024}, "county_code county_name schools org_covered work_covered",
+    ("coverage_by_unit", {"year": 2024, "level": "county"}, "unit_code unit_name schools org_covered work_covered",
      [(SY, "山阳县", 2, 2, 2)]),
+    # 山阳县's townships: 城关街道 has S4; 高坝店镇 S5 (2023, adviser only) and S6 (2024, attached).
+    ("coverage_by_unit", {"year": 2023, "level": "township", "county": SY}, "unit_name schools org_covered work_covered",
+     [("城关街道", 1, 1, 1), ("高坝店镇", 1, 0, 1)]),
+    ("coverage_by_unit", {"year": 2024, "level": "township", "county": SY}, "unit_name schools org_covered work_covered",
+     [("城关街道", 1, 1, 1), ("高坝店镇", 1, 1, 1)]),
     ("coverage_by_stage", {"year": 2023},
      "stage schools org_covered work_covered standalone joint_or_attached adviser uncovered",
      [("初中", 1, 1, 1, 1, 0, 0, 0), ("小学", 1, 0, 1, 0, 0, 1, 0)]),
@@ -72,26 +77,28 @@ EXPECTED_SHANYANG = [
      [("初中", 1, 1, 1, 1, 0, 0, 0), ("幼儿园", 1, 1, 1, 0, 1, 0, 0)]),
     ("elections_due", {"year": 2023}, "org_id status", []),
     ("elections_due", {"year": 2024}, "org_id status", []),
-    ("honors_by_county", {"year": 2023, "kind": M},
-     "county_name schools national provincial city county_level new_schools", [("山阳县", 2, 0, 0, 0, 2, 1)]),
-    ("honors_by_county", {"year": 2024, "kind": M},
-     "county_name schools national provincial city county_level new_schools", [("山阳县", 0, 0, 0, 0, 0, 0)]),
-    ("honors_by_county", {"year": 2023, "kind": B}, "county_name schools new_schools", [("山阳县", 0, 0)]),
-    ("honors_by_county", {"year": 2024, "kind": B}, "county_name schools new_schools", [("山阳县", 0, 0)]),
-    ("honors_by_year", {"kind": M}, "year schools national provincial city county_level new_schools",
-     [(2023, 2, 0, 0, 0, 2, 1), (2024, 0, 0, 0, 0, 0, 0)]),
-    ("honors_by_year", {"kind": B}, "year schools new_schools", [(2023, 0, 0), (2024, 0, 0)]),
+    ("honors_by_unit", {"year": 2023, "kind": M, "level": "county"}, "unit_name level schools new_schools",
+     [("山阳县", "国家级", 0, 0), ("山阳县", "省级", 0, 0), ("山阳县", "市级", 0, 0), ("山阳县", "县级", 2, 1),
+      ("山阳县", "系统级", 0, 0)]),
+    ("honors_by_unit", {"year": 2024, "kind": M, "level": "county"}, "unit_name schools new_schools",
+     [("山阳县", 0, 0)] * 5),
+    ("honors_by_unit", {"year": 2023, "kind": B, "level": "county"}, "unit_name schools new_schools", [("山阳县", 0, 0)] * 5),
+    ("honors_by_unit", {"year": 2024, "kind": B, "level": "county"}, "unit_name schools new_schools", [("山阳县", 0, 0)] * 5),
+    ("honors_by_year", {"kind": M}, "year level schools new_schools",
+     [(2023, "国家级", 0, 0), (2023, "省级", 0, 0), (2023, "市级", 0, 0), (2023, "县级", 2, 1), (2023, "系统级", 0, 0),
+      (2024, "国家级", 0, 0), (2024, "省级", 0, 0), (2024, "市级", 0, 0), (2024, "县级", 0, 0), (2024, "系统级", 0, 0)]),
+    ("honors_by_year", {"kind": B}, "year schools new_schools", [(2023, 0, 0)] * 5 + [(2024, 0, 0)] * 5),
     ("leadership_by_org_type", {"year": 2023}, "org_type hosted combined separate vacant", [("党支部", 1, 1, 0, 0)]),
     ("leadership_by_org_type", {"year": 2024}, "org_type hosted combined separate vacant", [("党支部", 1, 0, 0, 1)]),
     ("leadership_by_stage", {"year": 2023}, "stage hosted combined separate vacant", [("初中", 1, 1, 0, 0)]),
     ("leadership_by_stage", {"year": 2024}, "stage hosted combined separate vacant", [("初中", 1, 0, 0, 1)]),
-    ("members_by_county", {"year": 2023},
-     "county_name members_start members_end net_growth admitted transferred_in transferred_out exits "
+    ("members_by_unit", {"year": 2023, "level": "county"},
+     "unit_name members_start members_end net_growth admitted transferred_in transferred_out exits "
      "admitted_backbone staff", [("山阳县", 11, 10, -1, 1, 0, 2, 0, 1, 90)]),
-    ("members_by_county", {"year": 2024},
-     "county_name members_start members_end net_growth admitted transferred_in transferred_out exits "
+    ("members_by_unit", {"year": 2024, "level": "county"},
+     "unit_name members_start members_end net_growth admitted transferred_in transferred_out exits "
      "admitted_backbone staff", [("山阳县", 10, 13, 3, 2, 2, 0, 1, 1, 90)]),
-    ("members_by_year", {},
+    ("figures_by_year", {},
      "year members_start members_end net_growth admitted transferred_in transferred_out deceased other_exits "
      "probationary female aged_35_or_under applicants activists candidates admitted_backbone staff schools_reporting",
      [(2023, 11, 10, -1, 1, 0, 2, 0, 0, 1, 6, 3, 4, 2, 1, 1, 90, 2),
@@ -108,18 +115,18 @@ EXPECTED_SHANYANG = [
       ("O4", "中共高坝店镇中心社区支部委员会", "党支部", "挂靠建立", "一肩挑", None, 2, 0, None, "山阳县", "高坝店镇", 1)]),
     ("org_type_mismatch", {"year": 2023}, "org_id", []),
     ("org_type_mismatch", {"year": 2024}, "org_id", []),
-    ("orgs_by_county", {"year": 2023},
-     "county_name orgs committees general_branches branches standalone joint_or_attached hosted combined "
+    ("orgs_by_unit", {"year": 2023, "level": "county"},
+     "unit_name orgs committees general_branches branches standalone joint_or_attached hosted combined "
      "separate vacant rated five_star", [("山阳县", 1, 0, 0, 1, 1, 0, 1, 1, 0, 0, 1, 0)]),
-    ("orgs_by_county", {"year": 2024},
-     "county_name orgs committees general_branches branches standalone joint_or_attached hosted combined "
+    ("orgs_by_unit", {"year": 2024, "level": "county"},
+     "unit_name orgs committees general_branches branches standalone joint_or_attached hosted combined "
      "separate vacant rated five_star", [("山阳县", 2, 0, 0, 2, 1, 1, 1, 0, 0, 1, 1, 0)]),
     ("orgs_by_type_formation", {"year": 2023}, "org_type formation orgs", [("党支部", "单独建立", 1)]),
     ("orgs_by_type_formation", {"year": 2024}, "org_type formation orgs",
      [("党支部", "单独建立", 1), ("党支部", "挂靠建立", 1)]),
-    ("orgs_by_year", {},
-     "year orgs committees general_branches branches standalone joint attached hosted combined separate vacant "
-     "hosted_public hosted_private rated five_star org_members",
+    ("figures_by_year", {},
+     "year orgs committees general_branches branches org_standalone org_joint org_attached hosted combined separate "
+     "vacant hosted_public hosted_private rated five_star org_members",
      [(2023, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 0, 1, 0, 10),
       (2024, 2, 0, 0, 2, 1, 0, 1, 1, 0, 0, 1, 1, 0, 1, 0, 13)]),
     ("school_info", {"school_id": h.S1}, "school_id", []),
@@ -163,7 +170,7 @@ def _runs(name: str, own: str):
         "year": [2023, 2024], "kind": [M, B], "text": [None, "小学"],
         "county": [None, own, OTHER[own]],  # the own county, and a tampered URL naming the other
         "township": [None], "stage": [None], "ownership": [None], "locale": [None],
-        "school_id": [HIDDEN_SCHOOL[own]], "limit": [100],
+        "school_id": [HIDDEN_SCHOOL[own]], "limit": [100], "city": [None], "level": ["county", "township"],
     }
     keys = sorted(declared - {"visible"})
     unknown = set(keys) - set(choices)
@@ -213,10 +220,13 @@ def problems(con, name: str, sql: str, own: str) -> list[str]:
     return found
 
 
+SCOPE_MACROS = ("in_scope(", "unit_cells(", "scope_units(")
+
+
 def _mutated_macro_sql() -> str:
-    setup = db._SETUP_SQL.read_text(encoding="utf-8")
-    mutated, n = _VISIBLE_IN_MACRO.subn("true", setup)
-    assert n == 1, "setup.sql: expected one list_contains(visible, …) in scoped_schools"
+    macros = (config.MODELS_DIR / "_scope.sql").read_text(encoding="utf-8")
+    mutated, n = _VISIBLE_IN_MACRO.subn("true", macros)
+    assert n >= 1, "models/_scope.sql: expected list_contains(visible, …) in the scope macros"
     return mutated
 
 
@@ -227,7 +237,7 @@ def con(handmade_dir):
 
 @pytest.fixture(scope="module")
 def con_macro_ignores_visible(handmade_dir):
-    """The same extract, but the shared scoped_schools macro ignores the visible counties."""
+    """The same extract, but the shared scope macros ignore the visible counties."""
     c = db.open_extract(handmade_dir)
     c.execute(_mutated_macro_sql())
     return c
@@ -258,13 +268,15 @@ def test_a_query_that_ignores_visible_fails_the_check(con, con_macro_ignores_vis
     """Mutation check: with the scope condition removed, the same check must find a leak."""
     sql = db.load_query(name).sql
     in_file = _VISIBLE_IN_FILE.search(sql) is not None
-    via_macro = "scoped_schools(" in sql
-    assert in_file or via_macro, f"{name}.sql applies $visible neither itself nor through scoped_schools"
+    via_macro = any(m in sql for m in SCOPE_MACROS)
+    assert in_file or via_macro, f"{name}.sql applies $visible neither itself nor through the scope macros"
     # Every place the query applies the scope is removed at once: a query scoped twice (through the
     # macro and again on regions) rightly stays correct when only one of them goes.
     mutant = _VISIBLE_IN_FILE.sub("true", sql)
     connection = con_macro_ignores_visible if via_macro else con
-    rest = re.sub(r"scoped_schools\([^)]*\)", "", mutant)
+    rest = re.sub(r"\b(in_scope|unit_cells|scope_units)\([^)]*\)", "", mutant)
+    # "$visible is null or true" is what remains of the all-counties short cut: it scopes nothing.
+    rest = re.sub(r"\$visible is null or true", "", rest)
     assert "$visible" not in rest, f"{name}.sql uses $visible in a form this test cannot remove: extend the regex"
     found = problems(connection, name, mutant, SY) + problems(connection, name, mutant, SZ)
     assert found, f"{name}: the check did not notice the visible counties being ignored"

@@ -1,3 +1,4 @@
 -- The years the extract holds, newest first (filter options).
 -- params: none
-select distinct year from school_years order by year desc
+-- columns: year
+select year from extract_years order by year desc

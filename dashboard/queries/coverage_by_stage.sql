@@ -1,5 +1,6 @@
 -- Schools open in the year and their organisation / work coverage, per school stage, in scope.
--- params: year, county, township, stage, ownership, locale, visible
+-- params: year, city, county, township, stage, ownership, locale, visible
+-- columns: stage, schools, org_covered, work_covered, standalone, joint_or_attached, adviser, uncovered
 select stage,
        sum(schools)::bigint as schools,
        sum(org_covered)::bigint as org_covered,
@@ -8,7 +9,7 @@ select stage,
        sum(joint + attached)::bigint as joint_or_attached,
        sum(adviser)::bigint as adviser,
        sum(uncovered)::bigint as uncovered
-from scoped_schools('school_cells', $county, $township, $stage, $ownership, $locale, $visible)
+from unit_cells('county', $city, $county, $township, $stage, $ownership, $locale, $visible)
 where year = $year and schools > 0
 group by stage
 order by stage

@@ -1,19 +1,16 @@
--- Schools holding an unrevoked award of a kind (党建示范校 or 一校一品) as of each year, each counted once at its highest level, and awards made that year, in scope.
--- params: kind, county, township, stage, ownership, locale, visible
-with highest as (
-    -- A school holds an award in year y from year_awarded until the year before revoked_year, while it is open.
-    select year, school_id, rank, new_this_year
-    from scoped_schools('school_honor_years', $county, $township, $stage, $ownership, $locale, $visible)
-    where kind = $kind
+-- Schools holding an unrevoked award of a kind (党建示范校 or 一校一品) as of each year, and schools awarded it that year, per level (each school once, at its highest level; every year × level listed), in scope.
+-- params: kind, city, county, township, stage, ownership, locale, visible
+-- columns: year, level, rank, schools, new_schools
+with held as (
+    select year, rank, new_rank
+    from school_honor_years
+    where kind = $kind and in_scope(county_code, township, stage, ownership, locale, $city, $county, $township, $stage, $ownership, $locale, $visible)
 )
-select y.year,
-       count(h.school_id) as schools,
-       count(*) filter (where h.rank = 1) as national,
-       count(*) filter (where h.rank = 2) as provincial,
-       count(*) filter (where h.rank = 3) as city,
-       count(*) filter (where h.rank = 4) as county_level,
-       count(*) filter (where h.new_this_year) as new_schools
+select y.year, l.level, l.rank,
+       count(*) filter (where h.rank = l.rank) as schools,
+       count(*) filter (where h.new_rank = l.rank) as new_schools
 from extract_years y
-left join highest h using (year)
-group by y.year
-order by y.year
+cross join rule_levels l
+left join held h on h.year = y.year
+group by y.year, l.level, l.rank
+order by y.year, l.rank

@@ -1,11 +1,12 @@
 -- Top-level organisations hosted by a school in the year, by organisation type: 一肩挑 / 分设 / 书记空缺.
--- params: year, county, township, stage, ownership, locale, visible
+-- params: year, city, county, township, stage, ownership, locale, visible
+-- columns: org_type, hosted, combined, separate, vacant
 select org_type,
        count(*) as hosted,
        count(*) filter (where leadership = '一肩挑') as combined,
        count(*) filter (where leadership = '分设') as separate,
        count(*) filter (where leadership = '书记空缺') as vacant
-from scoped_schools('org_facts', $county, $township, $stage, $ownership, $locale, $visible)
-where parent_org_id is null and host_school_id is not null and year = $year
+from org_facts
+where parent_org_id is null and host_school_id is not null and year = $year and in_scope(county_code, township, stage, ownership, locale, $city, $county, $township, $stage, $ownership, $locale, $visible)
 group by org_type
 order by org_type

@@ -1,7 +1,8 @@
--- Member totals, admissions and staff in the year per county in scope (every county listed).
--- params: year, county, township, stage, ownership, locale, visible
-with per_county as (
-    select county_code,
+-- Member totals, admissions and staff in the year per unit at the comparison level (every unit listed).
+-- params: level, year, city, county, township, stage, ownership, locale, visible
+-- columns: unit_code, unit_name, members_start, members_end, net_growth, admitted, transferred_in, transferred_out, exits, admitted_backbone, staff
+with per_unit as (
+    select unit_code,
            sum(members_start)::bigint as members_start,
            sum(members_end)::bigint as members_end,
            sum(admitted)::bigint as admitted,
@@ -10,11 +11,11 @@ with per_county as (
            sum(exits)::bigint as exits,
            sum(admitted_backbone)::bigint as admitted_backbone,
            sum(reporting_staff)::bigint as staff
-    from scoped_schools('school_cells', $county, $township, $stage, $ownership, $locale, $visible)
+    from unit_cells($level, $city, $county, $township, $stage, $ownership, $locale, $visible)
     where year = $year and reporting > 0
-    group by county_code
+    group by unit_code
 )
-select r.county_code, r.county_name, r.sort_order,
+select u.unit_code, u.unit_name,
        coalesce(p.members_start, 0) as members_start,
        coalesce(p.members_end, 0) as members_end,
        coalesce(p.members_end, 0) - coalesce(p.members_start, 0) as net_growth,
@@ -24,7 +25,6 @@ select r.county_code, r.county_name, r.sort_order,
        coalesce(p.exits, 0) as exits,
        coalesce(p.admitted_backbone, 0) as admitted_backbone,
        coalesce(p.staff, 0) as staff
-from regions r
-left join per_county p using (county_code)
-where list_contains($visible, r.county_code) and ($county is null or r.county_code = $county)
-order by r.sort_order, r.county_code
+from scope_units($level, $city, $county, $visible) u
+left join per_unit p using (unit_code)
+order by u.unit_order
