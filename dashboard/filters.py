@@ -40,7 +40,8 @@ def filter_bar() -> Scope | None:
                              format_func=_all)
     locale = sb.selectbox("城乡分类", [None, *contract.LOCALES], key="locale", bind="query-params", format_func=_all)
     return Scope(year=int(year), visible_counties=visible, county=county,
-                 township=township if county else None, stage=stage, ownership=ownership, locale=locale)
+                 township=township if county else None, stage=stage, ownership=ownership, locale=locale,
+                 all_visible=set(visible) >= set(data.all_county_codes()))
 
 
 def select_county(county_code: str | None) -> None:
@@ -48,25 +49,3 @@ def select_county(county_code: str | None) -> None:
     if county_code is None or county_code in access.visible_counties():
         st.session_state["county"] = county_code
         st.session_state["township"] = None
-
-
-def county_name(scope: Scope) -> str | None:
-    if not scope.county:
-        return None
-    c = data.counties(scope.visible_counties)
-    match = c.loc[c["county_code"] == scope.county, "county_name"]
-    return match.iloc[0] if len(match) else None
-
-
-def area_name(scope: Scope) -> str:
-    """The subject when no county is chosen: "全市" only for a user who sees every county; a county
-    user's figures are their counties' ("山阳县"), and a sentence must not call them the city's."""
-    if set(data.all_county_codes()) <= set(scope.visible_counties):
-        return "全市"
-    return "、".join(data.counties(scope.visible_counties)["county_name"]) or "全市"
-
-
-def city_name(scope: Scope) -> str:
-    c = data.counties(scope.visible_counties)
-    cities = c["city_name"].unique()
-    return cities[0] if len(cities) == 1 else "全辖区"

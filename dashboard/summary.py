@@ -11,16 +11,6 @@ from dashboard.metrics import change, count, rate_change
 from dashboard.scope import Scope
 
 
-def scope_label(scope: Scope, county_name: str | None, citywide_label: str = "全市") -> str:
-    """"全市", "山阳县", "山阳县城关街道公办小学"…: the subject of every sentence."""
-    place = county_name or citywide_label
-    if scope.township:
-        place += scope.township
-    qualifiers = "".join(q for q in (scope.locale, scope.ownership) if q)
-    school = scope.stage or ""
-    return place + qualifiers + school
-
-
 def _school_word(scope: Scope) -> str:
     return "" if scope.stage else "中小学校(幼儿园)"
 
@@ -113,6 +103,6 @@ def _clause(text: str) -> str:
     return f",{text}" if text else ""
 
 
-__all__ = ["scope_label", "overview_paragraph", "coverage_paragraph", "organisations_paragraph",
+__all__ = ["overview_paragraph", "coverage_paragraph", "organisations_paragraph",
            "leadership_paragraph", "demonstration_paragraph", "members_paragraph", "action_lists_paragraph",
            "YearFigures"]

@@ -308,11 +308,11 @@ def test_county_user_downloads_hold_own_figures_and_are_audited(env, downloads):
     downloads.clear()
     visit("shanyang", "coverage", year="2023年")
     files = assert_downloads_clean(downloads, "coverage")
-    name = "各县区覆盖情况_2023年_山阳县.csv"
+    name = "各县区党组织覆盖情况_2023年_山阳县.csv"
     assert name in files, list(files)
     rows = list(csv.reader(io.StringIO(files[name].decode("utf-8-sig"))))
     assert rows[0][:3] == ["县区", "学校数", "党组织覆盖学校数"] or rows[0][0] == "县区"
-    assert [r[0] for r in rows[1:]] == ["山阳县"]
+    assert [r[0] for r in rows[1:]] == ["山阳县", "合计"]
     assert rows[1][1] == "2" and "50.0%(1/2)" in rows[1]
     uncovered = files["未被党组织覆盖的学校_2023年_山阳县.csv"].decode("utf-8-sig")
     assert "戊小学" in uncovered

@@ -15,6 +15,7 @@ import pytest
 from dashboard import figures, summary
 from dashboard.report import cli
 from dashboard.report.pack import make_pack
+from dashboard.scope import Scope
 from tests import handmade as h
 from tests.conftest import BOTH, scope
 
@@ -25,12 +26,10 @@ TODAY = dt.date(2025, 1, 15)
 def pack_for(get, handmade_dir):
     made = {}
 
-    def build(sc, all_counties=BOTH):
-        key = (sc, all_counties)
-        if key not in made:
-            made[key] = make_pack(get, sc, all_counties=all_counties, data_dir=handmade_dir, charts=False,
-                                  today=TODAY)
-        return made[key]
+    def build(sc):
+        if sc not in made:
+            made[sc] = make_pack(get, sc, data_dir=handmade_dir, charts=False, today=TODAY)
+        return made[sc]
     return build
 
 
@@ -246,7 +245,7 @@ def test_demo_pack_states_the_published_2018_figures(tmp_path_factory):
     extract.write_tables(demo.generate(), d, demo=True)
     con = db.open_extract(d)
     counties = db.all_county_codes(con)
-    pack = make_pack(db.runner(con), scope(2018, visible=counties), all_counties=counties, data_dir=d, charts=False)
+    pack = make_pack(db.runner(con), Scope(2018, visible_counties=counties, all_visible=True), data_dir=d, charts=False)
     text = "\n".join(paragraphs(pack))
     for fragment in ("本材料由演示数据生成", "全市建立党组织455个,其中党委5个,党总支53个",
                      "单独建立党组织241个,通过联合组建、挂靠组建等形式建立党组织214个",

@@ -66,17 +66,17 @@ def test_svg_keeps_the_chinese_as_text(renderer):
 
 
 def test_pack_renders_every_chart_in_one_session(renderer, get, handmade_dir):
-    pack = make_pack(get, scope(2024), all_counties=BOTH, data_dir=handmade_dir, renderer=renderer)
+    pack = make_pack(get, scope(2024), data_dir=handmade_dir, renderer=renderer)
     assert not pack.problems
     charts_ = pack.report.charts
     pngs = sorted(p for p in pack.files if p.endswith(".png"))
     svgs = sorted(p for p in pack.files if p.endswith(".svg"))
     assert len(pngs) == len(svgs) == len(charts_) >= 8
-    assert pngs[0] == "图表/图01_2024年全市党组织覆盖率(按县区).png"
+    assert pngs[0] == "图表/图01_2024年全市各县区党组织覆盖率.png"
     d = docx.Document(io.BytesIO(pack.files[pack.docx_name]))
     assert len(d.inline_shapes) == len(charts_)
     captions = [p.text for p in d.paragraphs if p.text.startswith("图")]
-    assert captions[0] == "图1 2024年全市党组织覆盖率(按县区)"
+    assert captions[0] == "图1 2024年全市各县区党组织覆盖率"
     assert len(zipfile.ZipFile(io.BytesIO(pack.zip_bytes())).namelist()) == len(pack.files)
 
 
@@ -84,7 +84,7 @@ def test_missing_browser_says_what_to_install_and_still_makes_the_document(monke
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     problems = render.check_renderer()
     assert any("apt-get install -y chromium fonts-noto-cjk" in p for p in problems)
-    pack = make_pack(get, scope(2024), all_counties=BOTH, data_dir=handmade_dir)
+    pack = make_pack(get, scope(2024), data_dir=handmade_dir)
     assert pack.problems == problems
     assert not [p for p in pack.files if p.endswith((".png", ".svg"))]
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(pack.files[pack.docx_name])).paragraphs)

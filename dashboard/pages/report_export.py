@@ -10,8 +10,9 @@ from dashboard.report.pack import make_pack
 # The last pack lives in the session so the download survives reruns (and tests can read it).
 STATE_KEY = "report_pack"
 
-scope = ui.scope()
-ui.header("报告导出", scope, "一键生成汇报材料:Word 文档、Excel 统计表和图表图片")
+ctx = ui.context()
+scope = ctx.scope
+ui.header("报告导出", ctx, "一键生成汇报材料:Word 文档、Excel 统计表和图表图片")
 
 st.markdown(
     "生成的材料按当前筛选条件(左侧)汇总,打包为一个 zip 文件,包括:\n"
@@ -30,7 +31,7 @@ with_charts = st.toggle("包含图表图片(较慢,约需 10 秒)", value=not pr
 if st.button("生成报告材料", type="primary", icon=":material/description:", key="report_generate"):
     with st.status("正在生成报告材料……", expanded=True) as status:
         bar = st.progress(0.0, text="准备中……")
-        pack = make_pack(data.query, scope, all_counties=data.all_county_codes(), data_dir=config.data_dir(),
+        pack = make_pack(data.query, scope, data_dir=config.data_dir(),
                          # Missing tools still go through the chart step, so the pack says why it has no images.
                          charts=with_charts or bool(problems),
                          progress=lambda fraction, text: bar.progress(min(max(fraction, 0.0), 1.0), text=text))

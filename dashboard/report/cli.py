@@ -48,9 +48,9 @@ def scopes(args, all_counties: tuple[str, ...], names: dict[str, str] | None = N
         raise ValueError("--combined 需要至少两个 --county")
     common = dict(year=args.year, stage=args.stage, ownership=args.ownership, locale=args.locale)
     if not counties:
-        return [Scope(visible_counties=all_counties, **common)]
+        return [Scope(visible_counties=all_counties, all_visible=True, **common)]
     if args.combined:
-        return [Scope(visible_counties=counties, **common)]
+        return [Scope(visible_counties=counties, all_visible=set(counties) >= set(all_counties), **common)]
     return [Scope(visible_counties=counties, county=c, township=args.township, **common) for c in counties]
 
 
@@ -60,7 +60,8 @@ def run(args) -> int:
     from dashboard.report import render
     from dashboard.report.pack import make_pack, why
 
-    data_dir = Path(args.data) if args.data else config.data_dir()
+    # A data root with published versions is read at its current one, as the server reads it.
+    data_dir = config.data_dir(args.data) if args.data else config.data_dir()
     try:
         con = db.open_extract(data_dir)
     except db.ExtractMissing as exc:
@@ -97,7 +98,7 @@ def run(args) -> int:
     browser_start = time.perf_counter() - started
     try:
         for scope in wanted:
-            pack = make_pack(get, scope, all_counties=all_counties, data_dir=data_dir,
+            pack = make_pack(get, scope, data_dir=data_dir,
                              charts=not args.no_charts and renderer is not None, renderer=renderer)
             paths = pack.write_to(args.out)
             print(f"已生成:{paths[0]}")

@@ -82,7 +82,7 @@ def sources(data_dir: Path) -> list[tuple[str, str]]:
     return [("数据来源", kind), ("数据更新时间", updated)]
 
 
-def make_pack(get: Getter, scope: Scope, *, all_counties: tuple[str, ...], data_dir: Path | str,
+def make_pack(get: Getter, scope: Scope, *, data_dir: Path | str,
               charts: bool = True, renderer: render.ChartRenderer | None = None, progress: Progress | None = None,
               today: dt.date | None = None) -> Pack:
     """Build the pack for a scope. `renderer` lets a caller share one browser across packs;
@@ -93,7 +93,7 @@ def make_pack(get: Getter, scope: Scope, *, all_counties: tuple[str, ...], data_
     started = time.perf_counter()
 
     step(0.02, "正在汇总数据……")
-    report = build_report(get, scope, all_counties=all_counties, demo=db.is_demo(data_dir), today=today)
+    report = build_report(get, scope, demo=db.is_demo(data_dir), today=today)
     src = sources(data_dir)
     timings["数据汇总"] = time.perf_counter() - started
 

@@ -18,7 +18,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from dashboard.metrics import DASH, Rate, count
-from dashboard.report.content import Report, Table
+from dashboard.report.content import Report
+from dashboard.sections.blocks import Table
 from dashboard.report.render import Image
 
 BODY_FONT, HEADING_FONT, TABLE_FONT, TITLE_FONT, CAPTION_FONT = "仿宋", "黑体", "宋体", "宋体", "楷体"
@@ -82,7 +83,8 @@ def _table(doc, table: Table, number: int) -> None:
     if not table.rows:
         _para(doc, "(无)", "表注")
         return
-    cols = [table.columns.index(c) for c in (table.doc_columns or table.columns)]
+    keys = table.keys
+    cols = [keys.index(k) for k in (table.doc_columns or keys)]
     shown = table.rows[: table.doc_max_rows] if table.doc_max_rows else table.rows
     t = doc.add_table(rows=1 + len(shown), cols=len(cols))
     t.style = "Table Grid"
@@ -90,8 +92,9 @@ def _table(doc, table: Table, number: int) -> None:
     header = t.rows[0]
     _repeat_header(header)
     texts = [[cell_text(values[i]) for i in cols] for values in shown]
+    titles = [c.title for c in table.columns]
     for cell, i in zip(header.cells, cols):
-        _cell(cell, table.columns[i], bold=True, shade=True)
+        _cell(cell, titles[i], bold=True, shade=True)
     widest = [max(_display_width(r[j]) for r in texts) for j in range(len(cols))]
     # Names read from the left; codes, counts, rates and dates line up centred.
     left = [j == 0 or (w > 16 and all(isinstance(v[i], str) for v in shown))
@@ -101,7 +104,7 @@ def _table(doc, table: Table, number: int) -> None:
             _cell(cell, text, bold=values[0] == "合计", left=left[j])
     # Headers may wrap onto two or three lines, and long names wrap rather than squeeze every
     # other column; the rest is as wide as its longest value (+2: the cell's own margins).
-    _widths(t, [min(max(min(_display_width(table.columns[i]), 10), w, 4), 24) + 2 for i, w in zip(cols, widest)])
+    _widths(t, [min(max(min(_display_width(titles[i]), 10), w, 4), 24) + 2 for i, w in zip(cols, widest)])
     notes = []
     if len(shown) < len(table.rows):
         notes.append(f"仅列出前{len(shown)}条,共{len(table.rows)}条,完整名单见统计表中的“表{number} {table.title}”。")

@@ -14,7 +14,8 @@ import unicodedata
 import xlsxwriter
 
 from dashboard.metrics import DASH, Rate
-from dashboard.report.content import Report, Table
+from dashboard.report.content import Report
+from dashboard.sections.blocks import Table
 
 DEFINITIONS = [
     ("学校数", "当年在办的学校:开办年份不晚于当年,且未撤并或撤并年份晚于当年。"),
@@ -112,8 +113,9 @@ def _about_sheet(wb, f, report: Report, sources, sheets: list[tuple[str, Table]]
 def _table_sheet(wb, f, name: str, table: Table) -> None:
     ws = wb.add_worksheet(name)
     # Headers wrap onto two lines, so a long header need not widen its column on its own.
-    widths = [min(_width(c), 16) for c in table.columns]
-    for j, c in enumerate(table.columns):
+    titles = [c.title for c in table.columns]
+    widths = [min(_width(c), 16) for c in titles]
+    for j, c in enumerate(titles):
         ws.write(0, j, c, f["header"])
     for i, row in enumerate(table.rows, start=1):
         bold = "_b" if row and row[0] == "合计" else ""

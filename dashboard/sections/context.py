@@ -1,0 +1,95 @@
+"""What every section needs to know besides the data: the scope, its name, the level it
+compares, and the headline figures (computed once, shared by every section of a view)."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard import figures
+from dashboard.figures import Getter, Headline
+from dashboard.scope import Scope
+
+CITY, COUNTY, TOWNSHIP, SCHOOL = "city", "county", "township", "school"
+# The unit each level compares, as titles name it ("各县区…", "各乡镇(街道)…").
+UNIT_WORDS = {CITY: "市", COUNTY: "县区", TOWNSHIP: "乡镇(街道)", SCHOOL: "学校"}
+
+
+def scope_name(scope: Scope, counties: pd.DataFrame) -> str:
+    """The subject of every sentence, title and file name about the scope: "全市", "山阳县",
+    "山阳县城关街道公办小学", "商州区、山阳县"… `counties` are the counties the user may see.
+
+    "全市" only for a user who sees every county of a one-city extract ("全辖区" for several
+    cities); a user who sees part of it gets those counties named, so no figure claims more
+    than it covers."""
+    names = dict(zip(counties["county_code"], counties["county_name"]))
+    cities = dict(zip(counties["city_code"], counties["city_name"]))
+    if scope.county:
+        place = names.get(scope.county, scope.county)
+    elif scope.city:
+        place = cities.get(scope.city, scope.city)
+    elif scope.all_visible:
+        place = "全市" if len(cities) <= 1 else "全辖区"
+    elif not names:
+        place = "(无可查看的县区)"
+    elif len(names) <= 3:
+        place = "、".join(names.values())
+    else:
+        place = f"{next(iter(names.values()))}等{len(names)}个县区"
+    if scope.township:
+        place += scope.township
+    qualifiers = "".join(q for q in (scope.locale, scope.ownership) if q)
+    return place + qualifiers + (scope.stage or "")
+
+
+def comparison_level(scope: Scope, counties: pd.DataFrame) -> str:
+    """The level every by-unit figure compares: the counties of the scope (DESIGN §2 "Levels")."""
+    return COUNTY
+
+
+@dataclass
+class Context:
+    """One view: a scope and the means to query it. Sections take it and return plain blocks."""
+    get: Getter
+    scope: Scope
+    counties: pd.DataFrame            # the counties the user may see (query "counties")
+    compare_year: int | None = None   # the year cards compare with; None: the year before
+
+    @classmethod
+    def of(cls, get: Getter, scope: Scope, compare_year: int | None = None) -> "Context":
+        return cls(get, scope, get("counties", None, visible=scope.params()["visible"]), compare_year)
+
+    @functools.cached_property
+    def subject(self) -> str:
+        return scope_name(self.scope, self.counties)
+
+    @functools.cached_property
+    def level(self) -> str:
+        return comparison_level(self.scope, self.counties)
+
+    @property
+    def unit_word(self) -> str:
+        return UNIT_WORDS[self.level]
+
+    @functools.cached_property
+    def headline(self) -> Headline:
+        return figures.headline(self.get, self.scope, self.compare_year)
+
+    @property
+    def year(self) -> int:
+        return self.scope.year
+
+    @property
+    def multi_unit(self) -> bool:
+        """Whether the scope spans more than one unit, so a breakdown by unit says something."""
+        return self.scope.county is None and len(self.counties) > 1
+
+    def by_unit(self, name: str, **extra) -> pd.DataFrame:
+        """A per-unit query at this view's level."""
+        return self.get(name, self.scope, level=self.level, **extra)
+
+    @property
+    def school_word(self) -> str:
+        """"中小学校(幼儿园)", or nothing when one stage is chosen ("全市小学…")."""
+        return "" if self.scope.stage else "中小学校(幼儿园)"
