@@ -267,7 +267,7 @@ def extract_counties(data_dir: Path | str) -> dict[str, str]:
 
 def configure(parser) -> None:
     parser.add_argument("action", choices=("check", "install"),
-                        help="check:检查边界文件是否覆盖数据中的每个县区；install:检查通过后安装到数据根目录")
+                        help="check：检查边界文件是否覆盖数据中的每个县区；install：检查通过后安装到数据根目录")
     parser.add_argument("file", type=Path, help="县区边界 GeoJSON 文件")
     parser.add_argument("--data", type=Path, default=None, help="数据根目录（默认为 DASHBOARD_DATA_DIR 或 data/）")
 
