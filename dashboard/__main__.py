@@ -19,6 +19,7 @@ COMMANDS = {
     "ingest": ("dashboard.ingest", "导入填报的 Excel/CSV 并发布为新数据"),
     "report": ("dashboard.report", "导出报告材料(Word、Excel、图表)"),
     "users": ("dashboard.users", "管理用户账号"),
+    "boundaries": ("dashboard.maps", "检查或安装县区边界（GeoJSON）"),
 }
 
 
