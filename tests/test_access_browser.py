@@ -10,7 +10,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from dashboard import auth
+from dashboard import audit, auth
 from tests import handmade as h
 from tests.access_support import PASSWORDS, SHANGZHOU_MARKERS, write_users
 from tests.browser_support import ARTIFACTS, metric, served_app, wait_for_app
@@ -64,7 +64,7 @@ def assert_no_shangzhou(page, where: str) -> None:
 
 
 def events(site) -> list[dict]:
-    return auth.read_audit(site.audit)
+    return audit.read(site.audit)
 
 
 def test_county_user_logs_in_sees_only_own_county_and_logs_out(site, page):
