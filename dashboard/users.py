@@ -76,7 +76,7 @@ def _audit(event: str, **details) -> None:
         print(f"警告：无法写入审计日志：{exc}", file=sys.stderr)
 
 
-NO_TERMINAL = "没有可以输入密码的终端。在脚本中请加 --password-stdin，从标准输入传入一行密码"
+NO_TERMINAL = "没有可以输入密码的终端。在脚本中请加 --password-stdin，从标准输入传入一行密码。"
 
 
 def _has_terminal() -> bool:
