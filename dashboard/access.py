@@ -350,7 +350,7 @@ def _attempt(s: config.AccessSettings, name: str, password: str) -> None:
         st.error(LOGIN_UNAVAILABLE, icon=":material/error:")
         return
     key = auth.normalize_name(name)
-    shown_name = key if result.known_name else audit_log.name_digest(name)
+    shown_name = key if result.known_name else auth.name_digest(name)
     if result.ok:
         st.session_state[_USER] = result.user.name
         st.session_state[_STAMP] = result.stamp

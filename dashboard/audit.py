@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import hashlib
 import json
 import logging
 import os
 import re
 import threading
-import unicodedata
 from pathlib import Path
 
 try:
@@ -43,14 +41,6 @@ def os_user() -> str:
 def cli_identity() -> dict:
     """`who` for an action taken on the server's command line."""
     return {"user": f"命令行：{os_user()}", "via": "cli"}
-
-
-def name_digest(name: str) -> str:
-    """What the log records for a name that is not an account: people type their password into the
-    name field, so the text itself is never written; the digest still lets repeated attempts with
-    the same text be counted."""
-    key = unicodedata.normalize("NFKC", name).strip().casefold() if isinstance(name, str) else ""
-    return "sha256:" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
 def write(path: Path | str, event: str, **details) -> dict:

@@ -555,6 +555,13 @@ def authenticate(users_file: Path | str, name: str, password: str, throttle: Log
                        known_name=known)
 
 
+def name_digest(name: str) -> str:
+    """What the audit log records for a name that is not an account: people type their password
+    into the name field, so the text itself is never written; the digest still lets repeated
+    attempts with the same text be counted."""
+    return "sha256:" + hashlib.sha256(normalize_name(name).encode()).hexdigest()[:12]
+
+
 # Screen links: an unattended meeting-room screen ------------------------------------------------
 # The screen page's address and the query parameter that carries a link's token.
 SCREEN_URL_PATH = "screen"
