@@ -1,4 +1,6 @@
 """中小学校党建数据看板: page configuration and the router, nothing else."""
+from pathlib import Path
+
 import streamlit as st
 
 # Sessions' first runs execute this file on several threads at once. Importing pandas and plotly
@@ -7,12 +9,24 @@ import streamlit as st
 from dashboard import charts  # noqa: F401
 from dashboard import access, ui
 
-st.set_page_config(page_title="中小学校党建数据看板", page_icon=":material/account_tree:", layout="wide",
+# An emoji, not a ":material/…" icon: the browser fetches a Material favicon from Google's servers
+# (the icons inside pages come from a font Streamlit ships, so those are fine).
+st.set_page_config(page_title="中小学校党建数据看板", page_icon="🚩", layout="wide",
                    initial_sidebar_state="expanded")
 
 logged_in = access.gate()   # False while login is on and nobody (active) is logged in
 
 P = ui.PAGES_DIR
+# The meeting screen (issue 16), once its page exists. A session opened with a screen link gets
+# this page alone: no other page is registered for it, so no other address leads anywhere.
+screen = (st.Page(f"{P}/screen.py", title="大屏", url_path=access.SCREEN_URL_PATH)
+          if (Path(__file__).parent / P / "screen.py").exists() else None)
+if logged_in and access.screen_session() is not None:
+    if screen is None:
+        st.error("本看板尚未安装大屏页面，请联系管理员。", icon=":material/error:")
+        st.stop()
+    st.navigation([screen], position="hidden").run()
+    st.stop()
 pages = {
     "数据看板": [
         st.Page(f"{P}/overview.py", title="总览", icon=":material/dashboard:", default=True),
@@ -31,7 +45,8 @@ data_admin = st.Page(f"{P}/data_admin.py", title="数据管理", icon=":material
 if not logged_in:
     # Every page registered but hidden and none run, so the address asked for (a shared link such
     # as /coverage?year=…) is the page shown once logged in.
-    st.navigation([p for group in pages.values() for p in group] + [data_admin], position="hidden")
+    st.navigation([p for group in pages.values() for p in group] + [data_admin] + ([screen] if screen else []),
+                  position="hidden")
     access.login_page()
 # Only administrators import data: for anyone else the page is not registered, so its URL leads nowhere.
 if access.is_admin():

@@ -1,17 +1,14 @@
 """Command line: python -m dashboard COMMAND ...
 
 Each command lives in its own module, which defines `configure(parser)` and `run(args) -> int`.
+None of them imports Streamlit (tests/test_cli_no_streamlit.py): the web framework costs seconds
+to load and a command has no use for it.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
 import sys
-
-import streamlit.logger
-
-# Commands share modules with the app; outside a server Streamlit's caches would warn on import.
-streamlit.logger.set_log_level("error")
 
 COMMANDS = {
     "demo": ("dashboard.demo", "生成演示数据(虚构)"),

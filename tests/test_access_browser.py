@@ -10,7 +10,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from dashboard import auth
+from dashboard import audit, auth
 from tests import handmade as h
 from tests.access_support import PASSWORDS, SHANGZHOU_MARKERS, write_users
 from tests.browser_support import ARTIFACTS, metric, served_app, wait_for_app
@@ -64,7 +64,7 @@ def assert_no_shangzhou(page, where: str) -> None:
 
 
 def events(site) -> list[dict]:
-    return auth.read_audit(site.audit)
+    return audit.read(site.audit)
 
 
 def test_county_user_logs_in_sees_only_own_county_and_logs_out(site, page):
@@ -76,7 +76,7 @@ def test_county_user_logs_in_sees_only_own_county_and_logs_out(site, page):
     wait_for_app(page)
     assert metric(page, "学校数") == "2所"
     assert metric(page, "党员数") == "10名"
-    assert "当前用户:shanyang(县区 · 山阳县)" in page.locator("[data-testid=stSidebar]").inner_text()
+    assert "当前用户：shanyang（县区 · 山阳县）" in page.locator("[data-testid=stSidebar]").inner_text()
     assert county_options(page) == ["全部", "山阳县"]
     nav = page.locator("[data-testid=stSidebarNav]").inner_text()
     assert "数据管理" not in nav and "总览" in nav
@@ -132,7 +132,7 @@ def test_city_user_sees_the_whole_city(site, page):
     log_in(page, f"{site.url}/?year=2023年", "city")
     assert metric(page, "学校数") == "5所"
     assert county_options(page) == ["全部", "商州区", "山阳县"]
-    assert "当前用户:city(市级 · 全部县区)" in page.locator("[data-testid=stSidebar]").inner_text()
+    assert "当前用户：city（市级 · 全部县区）" in page.locator("[data-testid=stSidebar]").inner_text()
     assert "数据管理" not in page.locator("[data-testid=stSidebarNav]").inner_text()
     page.screenshot(path=ARTIFACTS / "access-city-user.png", full_page=True)
 

@@ -4,15 +4,18 @@ download, the school profile of a 商州区 school, the report pack, and edited 
 against the hand-made extract (tests/handmade.py; 山阳县 alone in tests/test_query_scope.py)."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import time
+import tomllib
 from types import SimpleNamespace
 
 import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 
-from dashboard import access, auth, users
+from dashboard import access, audit, auth, config, users
 from tests import handmade as h
 from tests.access_support import (PASSWORDS, SHANGZHOU_MARKERS, Downloads, payload_texts, screen_text,
                                   write_users)
@@ -37,7 +40,7 @@ def env(monkeypatch, tmp_path, handmade_dir, users_file):
     monkeypatch.setenv("DASHBOARD_LOGIN_STATE", str(tmp_path / "login_state.sqlite"))
     monkeypatch.setenv("DASHBOARD_LOGIN_DELAY_SECONDS", "0")
     return SimpleNamespace(audit=tmp_path / "audit.log", users_file=users_file, tmp=tmp_path,
-                           events=lambda: auth.read_audit(tmp_path / "audit.log"))
+                           events=lambda: audit.read(tmp_path / "audit.log"))
 
 
 @pytest.fixture
@@ -135,10 +138,64 @@ def test_a_broken_users_file_closes_the_dashboard(env, monkeypatch):
     monkeypatch.setenv("DASHBOARD_USERS_FILE", str(broken))
     at = new_app().run()
     assert not at.metric and not on_login_page(at)
-    assert any("用户文件" in e.value and "role" in e.value for e in at.error)
+    assert any("用户文件无法使用" in e.value for e in at.error)
+    # The reason names a server path: not for a visitor who has not logged in, but for the
+    # administrator's `users list`.
+    assert str(env.tmp) not in screen_text(at) and "boss" not in screen_text(at)
+    out = io.StringIO()
+    with contextlib.redirect_stderr(out):
+        assert users.run(SimpleNamespace(action="list", file=broken)) == 2
+    assert "role" in out.getvalue() and "boss" in out.getvalue()
 
 
 # Logging in ------------------------------------------------------------------------------------
+def _forged(at: AppTest, **fields) -> WidgetStates:
+    """The widget states a hand-made client could send for the login form: values of any type."""
+    ids = {"name": at.text_input(key="_login_name").id, "password": at.text_input(key="_login_password").id}
+    states = WidgetStates()
+    for which, value in fields.items():
+        w = states.widgets.add()
+        w.id = ids[which]
+        if isinstance(value, str):
+            w.string_value = value
+        elif isinstance(value, float):
+            w.double_value = value
+        else:
+            w.int_value = value
+    submit = states.widgets.add()
+    submit.id = at.button[0].id
+    submit.trigger_value = True
+    return states
+
+
+@pytest.mark.parametrize("fields", [{"name": "shanyang", "password": 7}, {"name": 7.5, "password": "x" * 9},
+                                    {"name": 3, "password": 4}])
+def test_a_forged_login_form_gets_a_chinese_answer_and_no_traceback(env, fields):
+    at = new_app().run()
+    at = at._run(_forged(at, **fields))
+    assert not at.exception, [e.value for e in at.exception]
+    text = screen_text(at)
+    assert "Traceback" not in text and str(config.PROJECT_DIR) not in text and "Error" not in text
+    assert on_login_page(at) and any("请输入用户名和密码" in w.value for w in at.warning)
+
+
+def test_an_uncaught_error_shows_a_chinese_sentence_and_no_details(env, monkeypatch):
+    settings = tomllib.loads((config.PROJECT_DIR / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert settings["client"]["showErrorDetails"] == "none"
+    from streamlit import config as st_config
+    monkeypatch.setattr(st_config, "get_option", lambda key, _get=st_config.get_option:
+                        "none" if key == "client.showErrorDetails" else _get(key))
+
+    def broken():
+        from dashboard import access, config   # noqa: F401 - access sets the sentence
+        raise RuntimeError(f"cannot read {config.PROJECT_DIR}/users.toml")
+
+    at = AppTest.from_function(broken, default_timeout=30).run()
+    [shown] = at.exception
+    assert shown.message == access.ERROR_SHOWN and not shown.stack_trace
+    assert str(config.PROJECT_DIR) not in screen_text(at) and "RuntimeError" not in screen_text(at)
+
+
 def test_login_audited_and_password_never_written(env):
     logged_in("shanyang", year="2023年")
     events = env.events()

@@ -1,16 +1,20 @@
 """Accounts, passwords, throttling and lock-out, the audit log, OIDC claims and the `users` command,
-without Streamlit (dashboard/auth.py, dashboard/users.py)."""
+without Streamlit (dashboard/auth.py, dashboard/audit.py, dashboard/users.py). Logins sent at once,
+from threads and from processes, are in tests/test_login_concurrency.py."""
 from __future__ import annotations
 
 import io
 import json
+import os
+import sqlite3
 import stat
+import subprocess
 import sys
 import threading
 
 import pytest
 
-from dashboard import auth, config
+from dashboard import audit, auth, config
 from dashboard.__main__ import main
 from tests import handmade as h
 
@@ -118,6 +122,60 @@ def test_concurrent_failures_all_count(tmp_path):
     assert t.status("x", 10.0).failures == 80
 
 
+def test_login_state_is_private_and_keeps_no_typed_name(tmp_path):
+    path = tmp_path / "var" / "login_state.sqlite"
+    t = auth.LoginThrottle(path, max_failures=5, lock_seconds=60, delay_seconds=0)
+    typed = "MyPassw0rd-typed-as-name"     # people type their password into the name field
+    t.failure(typed, 10.0)
+    t.failure("shanyang", 10.0)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    key_file = path.with_name("login_state.sqlite.key")
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    raw = path.read_bytes()
+    for text in (typed, typed.casefold(), "shanyang"):
+        assert text.encode() not in raw
+    # The stored key is HMAC-SHA256 under the secret beside the file, not a plain (guessable) hash.
+    import hashlib
+    import hmac
+    secret = bytes.fromhex(key_file.read_text().strip())
+    with sqlite3.connect(path) as con:
+        keys = {row[0] for row in con.execute("select name_key from attempts")}
+    assert keys == {hmac.new(secret, n.encode(), hashlib.sha256).hexdigest()
+                    for n in (typed.casefold(), "shanyang")}
+    assert hashlib.sha256(b"shanyang").hexdigest() not in keys
+    # Another process (a new throttle on the same file) reads the same key and so the same counts.
+    assert auth.LoginThrottle(path).status("ShanYang", 10.0).failures == 1
+
+
+def test_an_older_world_readable_state_file_is_closed_and_its_names_dropped(tmp_path):
+    path = tmp_path / "login_state.sqlite"
+    with sqlite3.connect(path) as con:   # the table of earlier versions, names as typed
+        con.execute("create table failures (name text primary key, count integer not null, "
+                    "last_failure real not null, locked_until real)")
+        con.execute("insert into failures values ('secret-typed-as-name', 1, 1.0, null)")
+    os.chmod(path, 0o644)
+    auth.LoginThrottle(path).status("x", 2.0)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    with sqlite3.connect(path) as con:
+        tables = {r[0] for r in con.execute("select name from sqlite_master where type = 'table'")}
+    assert "failures" not in tables
+    with sqlite3.connect(path) as con:
+        con.execute("vacuum")   # drop the freed pages too, then look at the bytes
+    assert b"secret-typed-as-name" not in path.read_bytes()
+
+
+def test_a_reserved_attempt_counts_before_its_password_is_checked(tmp_path):
+    t = auth.LoginThrottle(tmp_path / "s.sqlite", max_failures=3, lock_seconds=60, delay_seconds=0)
+    first = t.reserve("a", 5.0)
+    assert first.status == "go" and first.attempts.failures == 1
+    assert t.status("a", 5.0).failures == 1      # already counted while its password is being checked
+    assert t.reserve("a", 5.0).status == "go"
+    third = t.reserve("a", 5.0)
+    assert third.status == "go" and third.attempts.just_locked
+    assert t.reserve("a", 5.0).status == "locked"
+    assert t.reserve("a", 66.0).status == "go"   # the lock ran out
+
+
 def test_authenticate(tmp_path):
     path = tmp_path / "users.toml"
     with auth.editing(path) as accounts:
@@ -141,11 +199,22 @@ def test_authenticate(tmp_path):
     assert r.status == "locked" and not r.known_name
 
 
+@pytest.mark.parametrize("name, password", [(7, "right-password"), ("sy", 7), ("sy", ["right-password"]),
+                                            (None, None)])
+def test_authenticate_refuses_values_no_form_sends(tmp_path, name, password):
+    """A forged widget state can put a number or a list where the form sends text."""
+    path = tmp_path / "users.toml"
+    with auth.editing(path) as accounts:
+        accounts["sy"] = auth.new_account("sy", "county", [h.SHANYANG], "right-password")
+    t = auth.LoginThrottle(tmp_path / "s.sqlite")
+    assert auth.authenticate(path, name, password, t, now=1.0).status == "empty"
+
+
 # The audit log ---------------------------------------------------------------------------------
 def test_audit_log_is_json_lines_and_masks_secrets(tmp_path):
     log = tmp_path / "audit.log"
-    auth.write_audit(log, "login", user="sy", counties=[h.SHANYANG], password="oops", token="t0k")
-    auth.write_audit(log, "export", user="sy", scope={"year": 2023, "visible": [h.SHANYANG]})
+    audit.write(log, "login", user="sy", counties=[h.SHANYANG], password="oops", token="t0k")
+    audit.write(log, "export", user="sy", scope={"year": 2023, "visible": [h.SHANYANG]})
     lines = log.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2
     first, second = (json.loads(x) for x in lines)
@@ -154,18 +223,23 @@ def test_audit_log_is_json_lines_and_masks_secrets(tmp_path):
     assert second["scope"]["visible"] == [h.SHANYANG] and "T" in second["time"]
 
 
+def test_audit_log_has_one_home():
+    """auth.py once wrote it too; the import, the pages and the command line now share audit.py."""
+    assert not hasattr(auth, "write_audit") and not hasattr(auth, "read_audit")
+
+
 def test_audit_lines_never_interleave(tmp_path):
     log = tmp_path / "audit.log"
 
     def writer(i):
         for j in range(50):
-            auth.write_audit(log, "download", user=f"u{i}", file="学校名单" * 50, n=j)
+            audit.write(log, "download", user=f"u{i}", file="学校名单" * 50, n=j)
     threads = [threading.Thread(target=writer, args=(i,)) for i in range(8)]
     for th in threads:
         th.start()
     for th in threads:
         th.join()
-    records = auth.read_audit(log)
+    records = audit.read(log)
     assert len(records) == 400 and all(r["event"] == "download" for r in records)
 
 
@@ -242,7 +316,7 @@ def test_users_command(tmp_path, monkeypatch, capsys, handmade_dir):
     assert cli(monkeypatch, capsys, "add", "sy", "--role", "city", "--password-stdin", stdin="another-pass\n")[0] == 2
     code, out = cli(monkeypatch, capsys, "add", "x", "--role", "county", "--county", "不存在县", "--password-stdin",
                     stdin="xxxxxxxxxx\n")
-    assert code == 2 and "找不到县区" in out and "山阳县(611024)" in out
+    assert code == 2 and "找不到县区" in out and "山阳县（611024）" in out
     assert cli(monkeypatch, capsys, "add", "y", "--role", "county", "--password-stdin", stdin="xxxxxxxxxx\n")[0] == 2
     assert cli(monkeypatch, capsys, "add", "z", "--role", "city", "--password-stdin", stdin="short\n")[0] == 2
     # list shows roles and counties, never a hash.
@@ -265,7 +339,20 @@ def test_users_command(tmp_path, monkeypatch, capsys, handmade_dir):
     assert cli(monkeypatch, capsys, "remove", "sy")[0] == 0
     assert "sy" not in auth.load_accounts(tmp_path / "users.toml")
     assert cli(monkeypatch, capsys, "remove", "sy")[0] == 2
-    events = [e["event"] for e in auth.read_audit(tmp_path / "audit.log")]
+    events = [e["event"] for e in audit.read(tmp_path / "audit.log")]
     assert events == ["user_added", "user_added", "user_changed", "password_reset", "user_removed"]
     log = (tmp_path / "audit.log").read_text(encoding="utf-8")
     assert "first-password" not in log and "second-password" not in log
+
+
+def test_users_add_without_a_terminal_says_to_use_password_stdin(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(config.PROJECT_DIR), "DASHBOARD_USERS_FILE": str(tmp_path / "users.toml"),
+           "DASHBOARD_AUDIT_LOG": str(tmp_path / "audit.log"), "DASHBOARD_DATA_DIR": str(tmp_path / "no-data")}
+    # A new session has no controlling terminal, as under cron or CI.
+    proc = subprocess.run([sys.executable, "-m", "dashboard", "users", "add", "sy", "--role", "city"],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120, env=env,
+                          cwd=tmp_path, start_new_session=True)
+    assert proc.returncode == 2
+    assert "--password-stdin" in proc.stderr and "终端" in proc.stderr
+    assert "Traceback" not in proc.stderr and "EOFError" not in proc.stderr
+    assert not (tmp_path / "users.toml").exists()

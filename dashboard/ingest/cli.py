@@ -6,7 +6,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from dashboard import config, contract
+from dashboard import audit, config, contract
 from dashboard.ingest import pipeline, templates, versions
 from dashboard.ingest.issues import ERROR, INFO, WARNING
 
@@ -48,7 +48,7 @@ def run(args) -> int:
             return _list(root)
         if args.restore:
             try:
-                pipeline.restore(root, args.restore)
+                pipeline.restore(root, args.restore, who=audit.cli_identity())
             except versions.PublishError as exc:
                 print(f"未恢复:{exc}", file=sys.stderr)
                 return 1
@@ -137,7 +137,7 @@ def _import(root: Path, args) -> int:
         if input("\n确认发布以上数据?输入 y 确认:").strip().lower() not in ("y", "yes", "是"):
             print("已取消,未发布")
             return 1
-    vid = pipeline.publish(plan, allow_rejects=args.allow_rejects, note=args.note)
+    vid = pipeline.publish(plan, allow_rejects=args.allow_rejects, note=args.note, who=audit.cli_identity())
     print(f"\n已发布版本 {vid}:{', '.join(f'{contract.TABLES[t].label} {len(df)} 行' for t, df in plan.tables.items())}")
     print("看板在下次打开页面时使用新数据;用 --list 查看版本,--restore 恢复以前的版本")
     return 0

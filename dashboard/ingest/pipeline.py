@@ -15,7 +15,7 @@ from pathlib import Path, PurePath
 
 import pandas as pd
 
-from dashboard import access, config, contract, db, extract
+from dashboard import audit, config, contract, db, extract
 from dashboard.ingest import clean, headers, merge, versions
 from dashboard.ingest.diff import Diff, compare
 from dashboard.ingest.issues import ERROR, INFO, WARNING, Issue, TableCount
@@ -308,18 +308,21 @@ def _findings(tables: dict[str, pd.DataFrame]) -> list[Issue]:
     return out
 
 
-def publish(plan: Plan, *, allow_rejects: bool = False, note: str = "") -> str:
+def publish(plan: Plan, *, allow_rejects: bool = False, note: str = "", who: dict | None = None) -> str:
+    """Publish the checked plan as the current data, and record who did it: `who` is the page's
+    access.identity() or the command line's audit.cli_identity(); None records the system account
+    running this process."""
     blockers = plan.blockers(allow_rejects)
     if blockers:
         raise versions.PublishError(";".join(blockers))
     vid = versions.publish(plan.tables, plan.root, sources=plan.files, note=note,
                            expected_current=plan.base_version)
-    access.audit("import", version=vid, files=plan.files, rows_rejected=plan.rows_rejected,
+    audit.record("import", who, version=vid, files=plan.files, rows_rejected=plan.rows_rejected,
                  replace_all=plan.replace_all, data_root=str(plan.root))
     return vid
 
 
-def restore(root: Path, version_id: str) -> None:
-    """Make an earlier version current again, and record who did it."""
+def restore(root: Path, version_id: str, *, who: dict | None = None) -> None:
+    """Make an earlier version current again, and record who did it (`who` as for publish)."""
     versions.restore(root, version_id)
-    access.audit("rollback", version=version_id, data_root=str(root))
+    audit.record("rollback", who, version=version_id, data_root=str(root))

@@ -131,7 +131,7 @@ def _show_plan(plan: pipeline.Plan) -> None:
     confirmed = st.checkbox("我已核对以上变化,确认发布", key="ingest_confirm")
     if st.button("发布为当前数据", type="primary", disabled=not confirmed, icon=":material/publish:"):
         try:
-            vid = pipeline.publish(plan, allow_rejects=allow)
+            vid = pipeline.publish(plan, allow_rejects=allow, who=access.identity())
         except versions.PublishError as exc:
             st.error(f"未发布:{exc}", icon=":material/error:")
             return
@@ -178,7 +178,7 @@ with tab_versions:
             sure = st.checkbox(f"确认把版本 {target} 恢复为当前数据", key="ingest_restore_confirm")
             if st.button("恢复", disabled=not sure, icon=":material/history:"):
                 try:
-                    pipeline.restore(root, target)
+                    pipeline.restore(root, target, who=access.identity())
                 except versions.PublishError as exc:
                     st.error(f"未恢复:{exc}", icon=":material/error:")
                 else:

@@ -1,0 +1,157 @@
+"""Nothing reaches out (issue 11 §7, issue 16 §5): the server, started as a bureau starts it, looks up
+no outside host (Streamlit asks checkip.amazonaws.com for the external address unless told the
+address), and Chromium, loading every page of the demo, requests nothing from any host but the
+dashboard's own (the page icon once came from fonts.gstatic.com).
+
+The server runs with a sitecustomize hook that writes down every host name it resolves and every
+TCP connection it opens to a non-loopback address."""
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from dashboard import config
+from tests.browser_support import ARTIFACTS, free_port, wait_for_app
+
+LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+
+_HOOK = r'''
+import ipaddress, json, os, socket
+_LOG = os.environ["DASHBOARD_TEST_NETWORK_LOG"]
+_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", ""}
+
+def _local(host):
+    if host is None:
+        return True
+    host = host.decode() if isinstance(host, bytes) else str(host)
+    if host.lower() in _NAMES:
+        return True
+    try:
+        ip = ipaddress.ip_address(host.split("%")[0])
+    except ValueError:
+        return False
+    return ip.is_loopback or ip.is_unspecified
+
+def _note(kind, host):
+    with open(_LOG, "a", encoding="utf-8") as f:
+        f.write(json.dumps([kind, str(host)]) + "\n")
+
+_getaddrinfo = socket.getaddrinfo
+def getaddrinfo(host, *args, **kwargs):
+    if not _local(host):
+        _note("resolve", host)
+    return _getaddrinfo(host, *args, **kwargs)
+socket.getaddrinfo = getaddrinfo
+
+def _wrap(method):
+    def connect(self, address):
+        # A UDP "connect" sends nothing (Streamlit uses one to learn its own LAN address).
+        if self.type == socket.SOCK_STREAM and self.family in (socket.AF_INET, socket.AF_INET6) \
+                and not _local(address[0]):
+            _note("connect", address[0])
+        return method(self, address)
+    return connect
+socket.socket.connect = _wrap(socket.socket.connect)
+socket.socket.connect_ex = _wrap(socket.socket.connect_ex)
+'''
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`streamlit run app.py` with the project's .streamlit/config.toml and no address given, as
+    scripts/run.sh starts it, on the demo data with login off (every page, 数据管理 included)."""
+    d = tmp_path_factory.mktemp("closed-network")
+    (d / "hook").mkdir()
+    (d / "hook" / "sitecustomize.py").write_text(_HOOK, encoding="utf-8")
+    network_log = d / "network.log"
+    output = d / "streamlit.log"
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(d / "hook"), str(config.PROJECT_DIR)]),
+           "DASHBOARD_TEST_NETWORK_LOG": str(network_log), "DASHBOARD_DATA_DIR": str(config.PROJECT_DIR / "data"),
+           "DASHBOARD_USERS_FILE": str(d / "no-users.toml"), "DASHBOARD_AUTH": "auto"}
+    with open(output, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
+                                cwd=config.PROJECT_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        # Up, and past the start-up banner (the external address is looked up just before it).
+        while True:
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200 and "You can now view" in output.read_text(errors="replace"):
+                        break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start (exit {proc.poll()}):\n{output.read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield type("Server", (), {"url": url, "network_log": network_log, "output": output})
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        if ARTIFACTS.exists():
+            (ARTIFACTS / "closed-network-server.log").write_text(output.read_text(errors="replace"))
+
+
+def outside_contacts(server) -> list:
+    if not server.network_log.exists():
+        return []
+    return [json.loads(line) for line in server.network_log.read_text(encoding="utf-8").splitlines()]
+
+
+def test_the_server_starts_without_looking_anything_up_outside(server):
+    assert outside_contacts(server) == []
+    assert "External URL" not in server.output.read_text(errors="replace")
+
+
+def page_addresses() -> list[str]:
+    """Every page file is a page, at its file name (the default page at /); a new page joins here."""
+    pages = sorted(p.stem for p in (config.PROJECT_DIR / "dashboard" / "pages").glob("*.py"))
+    return ["/" if stem == "overview" else f"/{stem}" for stem in pages]
+
+
+@pytest.mark.browser
+def test_every_page_requests_only_the_dashboards_own_server(server, browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    outside: list[str] = []
+    context.on("request", lambda req: outside.append(req.url)
+               if not is_loopback(urllib.parse.urlsplit(req.url).hostname or "") and
+               urllib.parse.urlsplit(req.url).scheme not in ("data", "blob", "about") else None)
+    page = context.new_page()
+    try:
+        icons = set()
+        for address in page_addresses():
+            page.goto(server.url + address)
+            wait_for_app(page, timeout=60_000)
+            # Wait for every image, font and icon the page asked for, then for the favicon Streamlit
+            # sets once the page config arrives (browsers may fetch it outside the page's requests).
+            page.wait_for_load_state("networkidle", timeout=60_000)
+            page.wait_for_function("() => document.querySelector(\"link[rel='shortcut icon']\") !== null")
+            icons.add(page.eval_on_selector("link[rel='shortcut icon']", "e => e.href"))
+            assert outside == [], f"{address} requested {outside}"
+        for href in icons:
+            parts = urllib.parse.urlsplit(href)
+            assert parts.scheme == "data" or is_loopback(parts.hostname or ""), href
+    finally:
+        context.close()
+    assert outside_contacts(server) == []   # and the server reached nowhere while serving them
