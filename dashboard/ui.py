@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, config, data, db, filters
+from dashboard import access, charts, config, data, db, filters, text
 from dashboard.metrics import Rate
 from dashboard.scope import Scope
 from dashboard.sections.blocks import Card, Chart, Section, Table
-from dashboard.sections.context import Context
+from dashboard.sections.context import SCHOOL, Context, scope_name
 
 PAGES_DIR = "dashboard/pages"
+STYLESHEET = Path(__file__).resolve().parent / "static" / "app.css"
 
 
 # The frame --------------------------------------------------------------------------------------
 def frame() -> Scope | None:
     """Check the extract, show the filter bar; None when there is no data."""
+    st.html(STYLESHEET)
     try:
         scope = filters.filter_bar()
     except db.ExtractMissing as exc:
@@ -28,6 +31,10 @@ def frame() -> Scope | None:
         return None
     st.session_state["_scope"] = scope
     st.session_state["_missing"] = None
+    if scope is not None:
+        counties = data.counties(scope.visible_counties)
+        filters.crumbs(scope, counties, scope_name(scope.with_(city=None, county=None, township=None, stage=None,
+                                                               ownership=None, locale=None), counties))
     return scope
 
 
@@ -48,9 +55,14 @@ def scope() -> Scope:
     return current
 
 
+def drill_hint(ctx: Context) -> None:
+    below = "查看该校画像" if ctx.level == SCHOOL else "进入下一级"
+    st.caption(f"点击{ctx.unit_word}的条形可{below}。")
+
+
 def context() -> Context:
     """The page's view: the current scope, queried through the cache."""
-    return Context.of(data.query, scope())
+    return Context.of(data.query, scope(), filters.compare_year())
 
 
 def missing_data_page(exc: db.ExtractMissing | None) -> None:
@@ -182,24 +194,35 @@ _CHART_CONFIG = {"displaylogo": False, "locale": "zh-CN",
 def chart(c: Chart, key: str | None = None) -> None:
     """Draw a figure in our own template (not Streamlit's, whose type is too small for a projector).
 
-    A drill chart filters to the unit whose bar is clicked (its customdata starts with the unit's code)."""
+    A drill chart goes one level down from the unit whose bar is clicked (its customdata starts
+    with the unit's code): to its counties, townships or schools, or a school's profile."""
     key = key or c.key
-    if c.drill:
-        st.plotly_chart(c.figure, key=key, theme=None, on_select=_drill_callback(key),
-                        selection_mode="points", config=_CHART_CONFIG)
-    else:
+    if charts.is_empty(c.figure):
+        # Bare axes (from −1 to 1) say nothing: say it in words.
+        st.info(f"{text.literal(c.title)}:当前范围内没有可显示的数据。", icon=":material/info:")
+        return
+    if not c.drill:
         st.plotly_chart(c.figure, key=key, theme=None, config=_CHART_CONFIG)
+        return
+    level = c.drill
+    event = st.plotly_chart(c.figure, key=key, theme=None, selection_mode="points", config=_CHART_CONFIG,
+                            on_select="rerun" if level == SCHOOL else _drill_callback(key, level))
+    if level == SCHOOL and event is not None:
+        code = _clicked(event)
+        if code:
+            open_profile(code)
 
 
-def _drill_callback(chart_key: str):
+def _clicked(state) -> str | None:
+    points = (state or {}).get("selection", {}).get("points", []) if state else []
+    custom = points[0].get("customdata") if points else None
+    return str(custom[0]) if custom else None
+
+
+def _drill_callback(chart_key: str, level: str):
     """An on_select callback: a click on a unit's bar filters every page to that unit."""
     def callback():
-        state = st.session_state.get(chart_key)
-        points = (state or {}).get("selection", {}).get("points", []) if state else []
-        if points:
-            custom = points[0].get("customdata")
-            if custom:
-                filters.select_county(str(custom[0]))
+        filters.drill(level, _clicked(st.session_state.get(chart_key)))
     return callback
 
 

@@ -1,15 +1,15 @@
--- The by-year and by-unit figures, summed per year and group of schools alike in every filter
--- dimension (county, township, stage, ownership, locale): two fifths of the school-year rows at
--- national size, and no join left to do.
+-- The by-year and by-unit figures per school and year, with the school's filter dimensions
+-- (county, township, stage, ownership, locale): the school level of every comparison, summed
+-- into township_cells and county_cells for the levels above.
 -- needs: school_year_facts, org_facts
 --
 -- School measures count open schools: coverage from school_years, members (and the staff of the
 -- schools reporting them) from member_flows. Organisation measures count top-level organisations
--- (parent_org_id is null) placed at a school of the group, open or not; an unplaced organisation
--- forms a group whose dimensions are all null (DESIGN §3).
+-- (parent_org_id is null) placed at the school, open or not; the unplaced organisations form one
+-- row a year whose school and dimensions are all null (DESIGN §3).
 create or replace table school_cells as
     with schools_part as (
-        select year, county_code, township, stage, ownership, locale,
+        select year, school_id, county_code, township, stage, ownership, locale,
                -- DESIGN §3 schools in year y; 组织覆盖率 and 工作覆盖率 numerators.
                count(*) filter (where in_sy) as schools,
                count(*) filter (where coverage in ('单独建立', '联合建立', '挂靠建立')) as org_covered,
@@ -42,7 +42,7 @@ create or replace table school_cells as
         group by all
     ),
     orgs_part as (
-        select year, county_code, township, stage, ownership, locale,
+        select year, place_school_id as school_id, county_code, township, stage, ownership, locale,
                -- DESIGN §3: organisation counts are of top-level organisations.
                count(*) as orgs,
                count(*) filter (where org_type = '党委') as committees,
@@ -68,5 +68,5 @@ create or replace table school_cells as
     )
     select *
     from schools_part
-    full join orgs_part using (year, county_code, township, stage, ownership, locale)
-    order by year, county_code;
+    full join orgs_part using (year, school_id, county_code, township, stage, ownership, locale)
+    order by year, county_code, township, school_id;

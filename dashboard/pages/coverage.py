@@ -18,7 +18,7 @@ with left:
     ui.chart(section.charts["rank"], "coverage_rank")
 with right:
     ui.chart(section.charts["work_rank"], "work_coverage_rank")
-st.caption(f"点击{ctx.unit_word}的条形可筛选到该{ctx.unit_word}。")
+ui.drill_hint(ctx)
 if "stage" in section.charts:
     ui.chart(section.charts["stage"], "coverage_stage")
 

@@ -18,7 +18,7 @@ with left:
 with right:
     ui.chart(section.charts["new_trend"], "demo_new_trend")
 ui.chart(section.charts["by_unit"], "demo_county")
-st.caption(f"点击{ctx.unit_word}的条形可筛选到该{ctx.unit_word}。")
+ui.drill_hint(ctx)
 
 left, right = st.columns(2)
 with left:

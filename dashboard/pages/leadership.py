@@ -14,7 +14,7 @@ ui.cards(section.cards)
 ui.notes(section)
 
 ui.chart(section.charts["by_unit"], "leadership_county")
-st.caption(f"点击{ctx.unit_word}的条形可筛选到该{ctx.unit_word}。")
+ui.drill_hint(ctx)
 left, right = st.columns(2)
 with left:
     ui.chart(section.charts["by_stage"], "leadership_stage")

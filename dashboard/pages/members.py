@@ -23,7 +23,7 @@ with left:
     ui.chart(section.charts["by_unit"], "members_county")
 with right:
     ui.chart(section.charts["per100"], "per100_county")
-st.caption(f"点击{ctx.unit_word}的条形可筛选到该{ctx.unit_word}。")
+ui.drill_hint(ctx)
 ui.chart(section.charts["pipeline"], "pipeline")
 
 st.subheader("明细")

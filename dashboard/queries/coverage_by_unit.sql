@@ -22,6 +22,6 @@ select u.unit_code, u.unit_name,
        coalesce(p.joint_or_attached, 0) as joint_or_attached,
        coalesce(p.adviser, 0) as adviser,
        coalesce(p.uncovered, 0) as uncovered
-from scope_units($level, $city, $county, $visible) u
+from scope_units($level, $year, $city, $county, $township, $visible) u
 left join per_unit p using (unit_code)
 order by u.unit_order

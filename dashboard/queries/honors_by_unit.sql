@@ -2,7 +2,8 @@
 -- params: kind, level, year, city, county, township, stage, ownership, locale, visible
 -- columns: unit_code, unit_name, level, rank, schools, new_schools
 with held as (
-    select case $level when 'city' then r.city_code when 'county' then h.county_code else h.township end as unit_code,
+    select case $level when 'city' then r.city_code when 'county' then h.county_code
+                       when 'township' then h.township else h.school_id end as unit_code,
            h.rank, h.new_rank
     from school_honor_years h
     left join regions r on r.county_code = h.county_code
@@ -12,7 +13,7 @@ with held as (
 select u.unit_code, u.unit_name, l.level, l.rank,
        count(*) filter (where h.rank = l.rank) as schools,
        count(*) filter (where h.new_rank = l.rank) as new_schools
-from scope_units($level, $city, $county, $visible) u
+from scope_units($level, $year, $city, $county, $township, $visible) u
 cross join rule_levels l
 left join held h on h.unit_code = u.unit_code
 group by u.unit_code, u.unit_name, u.unit_order, l.level, l.rank

@@ -25,6 +25,6 @@ select u.unit_code, u.unit_name,
        coalesce(p.exits, 0) as exits,
        coalesce(p.admitted_backbone, 0) as admitted_backbone,
        coalesce(p.staff, 0) as staff
-from scope_units($level, $city, $county, $visible) u
+from scope_units($level, $year, $city, $county, $township, $visible) u
 left join per_unit p using (unit_code)
 order by u.unit_order

@@ -33,7 +33,7 @@ select * exclude (ord) from (
            coalesce(p.vacant, 0) as vacant,
            coalesce(p.rated, 0) as rated,
            coalesce(p.five_star, 0) as five_star
-    from scope_units($level, $city, $county, $visible) u
+    from scope_units($level, $year, $city, $county, $township, $visible) u
     left join per_unit p using (unit_code)
     union all
     -- DESIGN §3: an organisation that cannot be placed still counts; its unit is null.

@@ -39,7 +39,7 @@ class Chart:
     key: str
     title: str
     build: Callable[[], go.Figure]
-    drill: bool = False      # a click on a unit goes one level down
+    drill: str | None = None  # the level of the units drawn: a click on one goes one level down
     report: bool = True      # also drawn in the report pack
 
     @functools.cached_property

@@ -39,13 +39,24 @@ def scope_name(scope: Scope, counties: pd.DataFrame) -> str:
         place = f"{next(iter(names.values()))}等{len(names)}个县区"
     if scope.township:
         place += scope.township
-    qualifiers = "".join(q for q in (scope.locale, scope.ownership) if q)
-    return place + qualifiers + (scope.stage or "")
+    qualifiers = "".join(q for q in (scope.locale, scope.ownership) if q) + (scope.stage or "")
+    # "山阳县城关街道的小学", not "山阳县城关街道小学": a place and a stage run together read as
+    # one school's name. "全市小学" reads as it should.
+    joint = "的" if qualifiers and place not in ("全市", "全辖区") else ""
+    return place + joint + qualifiers
 
 
 def comparison_level(scope: Scope, counties: pd.DataFrame) -> str:
-    """The level every by-unit figure compares: the counties of the scope (DESIGN §2 "Levels")."""
-    return COUNTY
+    """The level every by-unit figure compares (DESIGN §2 "Levels"): the whole extract compares
+    its counties (its cities, when it spans several), a city its counties, a county its
+    townships, a township its schools."""
+    if scope.township:
+        return SCHOOL
+    if scope.county:
+        return TOWNSHIP
+    if scope.city or counties["city_code"].nunique() <= 1:
+        return COUNTY
+    return CITY
 
 
 @dataclass
@@ -82,8 +93,9 @@ class Context:
 
     @property
     def multi_unit(self) -> bool:
-        """Whether the scope spans more than one unit, so a breakdown by unit says something."""
-        return self.scope.county is None and len(self.counties) > 1
+        """Whether a breakdown by unit says something: more than one county, or below one county
+        (its townships or schools)."""
+        return self.level != COUNTY or len(self.counties) > 1
 
     def by_unit(self, name: str, **extra) -> pd.DataFrame:
         """A per-unit query at this view's level."""

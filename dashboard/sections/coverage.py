@@ -42,10 +42,11 @@ def build(ctx: Context) -> Section:
     multi = ctx.multi_unit
     section.add_chart(Chart("rank", f"{y}年{who}各{unit}党组织覆盖率", lambda: charts.rate_ranking(
         by_unit["unit_name"], by_unit["org_covered"], by_unit["schools"], f"{y}年{who}各{unit}党组织覆盖率",
-        keys=by_unit["unit_code"]), drill=True, report=multi))
+        keys=by_unit["unit_code"], reference=(who, h.current.org_coverage), target=rules.TARGETS["org_coverage"]),
+        drill=ctx.level, report=multi))
     section.add_chart(Chart("work_rank", f"{y}年{who}各{unit}党的工作覆盖率", lambda: charts.rate_ranking(
         by_unit["unit_name"], by_unit["work_covered"], by_unit["schools"], f"{y}年{who}各{unit}党的工作覆盖率",
-        keys=by_unit["unit_code"]), drill=True, report=False))
+        keys=by_unit["unit_code"], reference=(who, h.current.work_coverage)), drill=ctx.level, report=False))
     if len(by_stage):
         title = f"{y}年{who}各学段学校覆盖方式"
         section.add_chart(Chart("stage", title, lambda: charts.stacked_bars(

@@ -69,7 +69,7 @@ def build(ctx: Context) -> Section:
     title_unit = f"截至{y}年底{who}各{unit}党建示范校"
     section.add_chart(Chart("by_unit", title_unit, lambda: charts.stacked_bars(
         held["unit_name"], {lv: held[lv] for lv in rules.LEVELS}, title_unit, "所", keys=held["unit_code"],
-        horizontal=True), drill=True, report=ctx.multi_unit))
+        horizontal=True), drill=ctx.level, report=ctx.multi_unit))
 
     stars = ctx.get("star_ratings", ctx.scope)
     rated = stars[stars["star_rating"].notna()]

@@ -58,7 +58,7 @@ def build(ctx: Context) -> Section:
     title = f"{y}年{who}各{unit}书记校长设置"
     section.add_chart(Chart("by_unit", title, lambda: charts.stacked_bars(
         by_unit["unit_name"], {k: by_unit[v] for k, v in PARTS.items()}, title, "个", percent=True,
-        keys=by_unit["unit_code"], horizontal=True), drill=True, report=ctx.multi_unit))
+        keys=by_unit["unit_code"], horizontal=True), drill=ctx.level, report=ctx.multi_unit))
     by_stage = stage_ordered(ctx.get("leadership_by_stage", ctx.scope))
     by_type = type_ordered(ctx.get("leadership_by_org_type", ctx.scope))
     title_stage, title_type = f"{y}年{who}各学段书记校长设置", f"{y}年{who}各类型党组织书记校长设置"
@@ -74,7 +74,7 @@ def build(ctx: Context) -> Section:
         title_trend = f"{span(trend['year'])}{who}书记校长设置变化趋势"
         section.add_chart(Chart("trend", title_trend, lambda: charts.trend(
             trend["year"], {k: [r.value for r in v] for k, v in rates.items()}, title_trend, "%", percent=True,
-            labels={k: [str(r) for r in v] for k, v in rates.items()}), report=len(trend) > 1))
+            labels={k: [str(r) for r in v] for k, v in rates.items()}, mark=y), report=len(trend) > 1))
     section.notes = section.notes + ["2022年起推行党组织领导的校长负责制,规模较大的学校(党委、党总支)书记、校长逐步分设。"]
 
     cols = lead_columns(Col("unit_name", unit, TEXT))

@@ -37,7 +37,7 @@ def build(ctx: Context) -> Section:
     title = f"{span(years['year'])}{who}党员数变化" if len(years) else f"{who}党员数变化"
     section.add_chart(Chart("trend", title, lambda: charts.trend(
         years["year"], {"年末党员数": years["members_end"]}, title, "名",
-        labels={"年末党员数": [f"{int(v)}名" for v in years["members_end"]]}), report=len(years) > 1))
+        labels={"年末党员数": [f"{int(v)}名" for v in years["members_end"]]}, mark=y), report=len(years) > 1))
     title_flows = f"{who}党员发展与流动"
     section.add_chart(Chart("flows", title_flows, lambda: charts.grouped_bars(
         years["year"].astype(str) + "年",
@@ -48,11 +48,11 @@ def build(ctx: Context) -> Section:
     title_unit = f"{y}年{who}各{unit}党员数"
     section.add_chart(Chart("by_unit", title_unit, lambda: charts.count_ranking(
         by_unit["unit_name"], by_unit["members_end"], title_unit, "名", keys=by_unit["unit_code"]),
-        drill=True, report=ctx.multi_unit))
+        drill=ctx.level, report=ctx.multi_unit))
     title_per100 = f"{y}年{who}各{unit}每百名教职工党员数"
     section.add_chart(Chart("per100", title_per100, lambda: charts.rate_ranking(
         by_unit["unit_name"], by_unit["members_end"], by_unit["staff"], title_per100, keys=by_unit["unit_code"],
-        unit="", axis_title="每百名教职工党员数(名)"), drill=True, report=False))
+        unit="", axis_title="每百名教职工党员数(名)", reference=(who, c.per_100_staff)), drill=ctx.level, report=False))
     title_pipe = f"{y}年{who}发展党员工作情况"
     pipeline = [c.applicants, c.activists, c.candidates, c.admitted]
     section.add_chart(Chart("pipeline", title_pipe, lambda: charts.funnel(list(PIPELINE), pipeline, title_pipe)))

@@ -2,7 +2,7 @@
 and the key-figures table that opens the report."""
 from __future__ import annotations
 
-from dashboard import charts, summary
+from dashboard import charts, rules, summary
 from dashboard.metrics import Rate, change, rate_change
 from dashboard.sections.blocks import COUNT, RATE, TEXT, Card, Chart, Col, Section, Table
 from dashboard.sections.common import DOWN, NEITHER, UP, count_card, rate_card
@@ -47,32 +47,36 @@ def build(ctx: Context, ranking: str = RANKINGS[0]) -> Section:
 
 def ranking_chart(ctx: Context, metric: str) -> Chart:
     """One ranking of the units by `metric`; its query runs only when the chart is drawn."""
-    y, unit = ctx.year, ctx.unit_word
+    y, unit = ctx.year, f"{ctx.subject}各{ctx.unit_word}"
+    c = ctx.headline.current
 
     def build():
         if metric == "一肩挑比例":
             orgs = ctx.by_unit("orgs_by_unit").dropna(subset=["unit_code"])
             return charts.rate_ranking(orgs["unit_name"], orgs["combined"], orgs["hosted"],
-                                       f"{y}年各{unit}书记校长“一肩挑”比例", keys=orgs["unit_code"])
+                                       f"{y}年{unit}书记校长“一肩挑”比例", keys=orgs["unit_code"],
+                                       reference=(ctx.subject, c.combined), target=rules.TARGETS["combined"])
         if metric == "党员数":
             mem = ctx.by_unit("members_by_unit")
-            return charts.count_ranking(mem["unit_name"], mem["members_end"], f"{y}年各{unit}党员数", "名",
+            return charts.count_ranking(mem["unit_name"], mem["members_end"], f"{y}年{unit}党员数", "名",
                                         keys=mem["unit_code"])
         if metric == "党建示范校":
             demo = ctx.by_unit("honors_by_unit", kind="党建示范校")
             totals = demo.groupby(["unit_code", "unit_name"], sort=False, as_index=False)["schools"].sum()
-            return charts.count_ranking(totals["unit_name"], totals["schools"], f"{y}年各{unit}党建示范校数", "所",
+            return charts.count_ranking(totals["unit_name"], totals["schools"], f"{y}年{unit}党建示范校数", "所",
                                         keys=totals["unit_code"])
         if metric == "每百名教职工党员数":
             mem = ctx.by_unit("members_by_unit")
             return charts.rate_ranking(mem["unit_name"], mem["members_end"], mem["staff"],
-                                       f"{y}年各{unit}每百名教职工党员数", keys=mem["unit_code"],
-                                       unit="", axis_title="每百名教职工党员数(名)")
+                                       f"{y}年{unit}每百名教职工党员数", keys=mem["unit_code"],
+                                       unit="", axis_title="每百名教职工党员数(名)",
+                                       reference=(ctx.subject, c.per_100_staff))
         cov = ctx.by_unit("coverage_by_unit")
         return charts.rate_ranking(cov["unit_name"], cov["org_covered"], cov["schools"],
-                                   f"{y}年各{unit}党组织覆盖率", keys=cov["unit_code"])
+                                   f"{y}年{unit}党组织覆盖率", keys=cov["unit_code"],
+                                   reference=(ctx.subject, c.org_coverage), target=rules.TARGETS["org_coverage"])
 
-    return Chart("rank", f"{y}年各{unit}{metric}", build, drill=True, report=False)
+    return Chart("rank", f"{y}年{unit}{metric}", build, drill=ctx.level, report=False)
 
 
 def key_figures(ctx: Context) -> Table:
