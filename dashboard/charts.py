@@ -62,11 +62,11 @@ def _shortlist(rows: list, keep, shown: int) -> tuple[list, str]:
     if len(rows) <= 2 * shown + 1:
         return rows, ""
     picked = [r for i, r in enumerate(rows) if i < shown or i >= len(rows) - shown or keep(r)]
-    return picked, f"(共{len(rows)}个,显示排名前{shown}和后{shown}位)"
+    return picked, f"（共{len(rows)}个，显示排名前{shown}和后{shown}位）"
 
 
 def rate_ranking(names, nums, dens, title: str, keys=None, target: float | None = None, unit: str = "%",
-                 axis_title: str = "百分比(%)", reference: tuple[str, Rate] | None = None,
+                 axis_title: str = "百分比（%）", reference: tuple[str, Rate] | None = None,
                  highlight=None, shown: int = RANKING_SHOWN) -> go.Figure:
     """Horizontal bars of a rate per place, best at the top, labelled "73.6%(335/455)".
 
@@ -128,7 +128,7 @@ def count_ranking(names, values, title: str, unit: str, keys=None, highlight=Non
     longest = max([len(f"{int(r[1])}{unit}") for r in rows] + [1])
     fig.update_layout(template=TEMPLATE, title=title + note, height=max(320, 90 + 42 * len(rows)),
                       margin=dict(r=30 + 10 * longest),
-                      xaxis=dict(title=f"数量({unit})", range=[0, top * 1.05], **integer_ticks(top)),
+                      xaxis=dict(title=f"数量（{unit}）", range=[0, top * 1.05], **integer_ticks(top)),
                       yaxis=dict(title=None))
     return fig
 
@@ -147,14 +147,12 @@ def stacked_bars(categories, parts: dict[str, list], title: str, unit: str, perc
                       insidetextanchor="middle", textangle=0, textfont=dict(size=MIN_TEXT + 1),
                       customdata=[[k, int(v), t] for k, v, t in zip(keys if keys is not None else categories,
                                                                     values, totals)],
-                      hovertemplate="%{y}<br>" + name + ":%{customdata[1]}" + unit
-                      + "(共%{customdata[2]}" + unit + ")<extra></extra>" if horizontal else
-                      "%{x}<br>" + name + ":%{customdata[1]}" + unit + "(共%{customdata[2]}" + unit
-                      + ")<extra></extra>")
+                      hovertemplate=("%{y}" if horizontal else "%{x}") + "<br>" + plain_html(name)
+                      + "：%{customdata[1]}" + unit + "（共%{customdata[2]}" + unit + "）<extra></extra>")
         fig.add_trace(go.Bar(y=categories, x=shown, orientation="h", **common) if horizontal
                       else go.Bar(x=categories, y=shown, **common))
     top = max(totals + [0])
-    value_axis = dict(title="占比(%)" if percent else f"数量({unit})", ticksuffix="%" if percent else "",
+    value_axis = dict(title="占比（%）" if percent else f"数量（{unit}）", ticksuffix="%" if percent else "",
                       **({"range": [0, 100], "dtick": 20} if percent else integer_ticks(top)))
     fig.update_layout(template=TEMPLATE, title=title, barmode="stack",
                       height=max(380, 110 + 42 * len(categories)) if horizontal else 460,
@@ -179,7 +177,7 @@ def trend(years, series: dict[str, list], title: str, unit: str, percent: bool =
             # collides with the next line's; the hover has them all.
             text=[t if y == mark else "" for y, t in zip(years, text)], customdata=text,
             textposition="top center", textfont=dict(size=MIN_TEXT + 1), cliponaxis=False,
-            hovertemplate="%{x}年 " + name + ":%{customdata}<extra></extra>"))
+            hovertemplate="%{x}年 " + plain_html(name) + "：%{customdata}<extra></extra>"))
     top = max([v for vals in series.values() for v in vals if v is not None] + [0])
     if mark is not None:
         fig.add_vline(x=mark, line_dash="dot", line_color=GREY, line_width=1)
@@ -187,7 +185,7 @@ def trend(years, series: dict[str, list], title: str, unit: str, percent: bool =
                       # Half a year of padding so the first and last points' labels are not cut.
                       xaxis=dict(title="年度", dtick=1, tickformat="d", ticksuffix="年",
                                  range=[min(years, default=0) - 0.5, max(years, default=0) + 0.5]),
-                      yaxis=dict(title="百分比(%)" if percent else f"数量({unit})",
+                      yaxis=dict(title="百分比（%）" if percent else f"数量（{unit}）",
                                  ticksuffix="%" if percent else "",
                                  **({"range": [0, 105], "dtick": 20} if percent else
                                     {"rangemode": "tozero", "range": [0, top * 1.15 or 1], **integer_ticks(top)})))
@@ -201,11 +199,11 @@ def grouped_bars(categories, series: dict[str, list], title: str, unit: str) -> 
         fig.add_trace(go.Bar(x=[plain_html(c) for c in categories], y=[int(v) for v in values], name=name,
                              marker_color=colour(name, i), text=[f"{int(v)}" for v in values],
                              textposition="outside", textfont=dict(size=MIN_TEXT + 1), cliponaxis=False,
-                             hovertemplate="%{x} " + name + ":%{y}" + unit + "<extra></extra>"))
+                             hovertemplate="%{x} " + plain_html(name) + "：%{y}" + unit + "<extra></extra>"))
     top = max([int(v) for values in series.values() for v in values] + [0])
     fig.update_layout(template=TEMPLATE, title=title, barmode="group", height=460,
                       xaxis=dict(title=None, type="category"),
-                      yaxis=dict(title=f"数量({unit})", range=[0, max(top, 1) * 1.15], **integer_ticks(top)))
+                      yaxis=dict(title=f"数量（{unit}）", range=[0, max(top, 1) * 1.15], **integer_ticks(top)))
     return _legend_room(fig)
 
 
@@ -213,7 +211,7 @@ def funnel(stages: list[str], values: list[int], title: str) -> go.Figure:
     """The admission pipeline, applicant → activist → candidate → admitted."""
     fig = go.Figure(go.Funnel(y=stages, x=[int(v) for v in values], textinfo="value",
                               textfont=dict(size=MIN_TEXT + 2), marker=dict(color=PALETTE[: len(stages)]),
-                              hovertemplate="%{y}:%{x}名<extra></extra>"))
+                              hovertemplate="%{y}：%{x}名<extra></extra>"))
     fig.update_layout(template=TEMPLATE, title=title, height=380)
     return fig
 

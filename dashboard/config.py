@@ -64,9 +64,9 @@ def _env_number(name: str, default: float, minimum: float) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ValueError(f"环境变量 {name} 应为数字,实际为 {raw!r}") from None
+        raise ValueError(f"环境变量 {name} 应为数字，实际为 {raw!r}") from None
     if value < minimum:
-        raise ValueError(f"环境变量 {name} 不能小于 {minimum},实际为 {raw!r}")
+        raise ValueError(f"环境变量 {name} 不能小于 {minimum}，实际为 {raw!r}")
     return value
 
 
@@ -74,7 +74,7 @@ def access_settings() -> AccessSettings:
     """Read on every call, so a test or a restart picks up a changed environment."""
     mode = (os.environ.get("DASHBOARD_AUTH") or "auto").strip().lower()
     if mode not in AUTH_MODES:
-        raise ValueError(f"环境变量 DASHBOARD_AUTH 应为 {'/'.join(AUTH_MODES)} 之一,实际为 {mode!r}")
+        raise ValueError(f"环境变量 DASHBOARD_AUTH 应为 {'/'.join(AUTH_MODES)} 之一，实际为 {mode!r}")
     return AccessSettings(
         mode=mode,
         users_file=Path(os.environ.get("DASHBOARD_USERS_FILE") or PROJECT_DIR / "users.toml"),

@@ -30,7 +30,7 @@ class ExtractMissing(Exception):
 
     def __init__(self, data_dir: Path, missing: list[str], detail: str = ""):
         self.data_dir, self.missing, self.detail = Path(data_dir), missing, detail
-        super().__init__(f"数据目录 {data_dir} 缺少或无法读取:{'、'.join(missing)} {detail}".strip())
+        super().__init__(f"数据目录 {data_dir} 缺少或无法读取：{'、'.join(missing)} {detail}".strip())
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,14 @@ class Headline:
     current: YearFigures | None
     previous: YearFigures | None      # the year compared with (the year before, unless chosen)
     years: pd.DataFrame               # figures_by_year up to the scope's year, for the trends
+    compared: int = 0                 # the year `previous` is for
+
+    @property
+    def since(self) -> str:
+        """How a change names the year compared: "上年", or "2020年" when another was chosen."""
+        if self.current is not None and self.compared == self.current.year - 1:
+            return "上年"
+        return f"{self.compared}年"
 
 
 def _year_figures(row: dict | None, demo: pd.DataFrame, year: int) -> YearFigures | None:
@@ -116,4 +124,4 @@ def headline(get: Getter, scope: Scope, compare_year: int | None = None) -> Head
     other = compare_year if compare_year is not None else scope.year - 1
     return Headline(_year_figures(row_for_year(years, scope.year), demo, scope.year),
                     _year_figures(row_for_year(years, other), demo, other),
-                    years[years["year"] <= scope.year].reset_index(drop=True))
+                    years[years["year"] <= scope.year].reset_index(drop=True), other)

@@ -41,14 +41,14 @@ def filter_bar() -> Scope | None:
     earlier = [y for y in years if y < int(year)]
     compare = _select(bar, "对比年度", [None, *earlier], "compare",
                       fmt=lambda y: PREVIOUS if y is None else f"{y}年",
-                      help="卡片中的变化与哪一年比较;默认与上年比较")
+                      help="卡片中的变化与哪一年比较；默认与上年比较")
     city = _select(bar, "市", [None, *cities], "city", fmt=lambda c: ALL if c is None else cities[c]) \
         if len(cities) > 1 else None
     shown = counties if city is None else counties[counties["city_code"] == city]
     names = dict(zip(shown["county_code"], shown["county_name"]))
     county = _select(bar, "县区", [None, *names], "county", fmt=lambda c: ALL if c is None else names[c])
     towns = data.townships(county, visible) if county else []
-    township = _select(bar, "乡镇(街道)", [None, *towns], "township", disabled=not county,
+    township = _select(bar, "乡镇（街道）", [None, *towns], "township", disabled=not county,
                        help=None if county else "先选择县区")
     stage = _select(bar, "学段", [None, *contract.STAGES], "stage")
     ownership = _select(bar, "办学性质", [None, *contract.OWNERSHIPS], "ownership")

@@ -1,8 +1,9 @@
 """Rates, counts and year-on-year changes as the reports write them (no Streamlit here).
 
 A rate is always carried with its numerator and denominator, shown with one decimal
-("73.6%(335/455)"), rounded half up as people round, and shown as a dash when there is
-nothing to divide by, never as NaN or "0.0%(0/0)".
+("73.6%（335/455）"), rounded half up as people round, and shown as a dash when there is
+nothing to divide by, never as NaN or "0.0%（0/0）". Numbers are written as GB/T 15835 writes
+them: Arabic numerals, no thousands separators; Chinese punctuation is full-width.
 """
 from __future__ import annotations
 
@@ -41,35 +42,37 @@ class Rate:
         return DASH if r is None else f"{r}{self.unit}"
 
     def __str__(self) -> str:
-        """"73.6%(335/455)", or a dash when the denominator is 0."""
-        return DASH if not self.defined else f"{self.pct}({self.num}/{self.den})"
+        """"73.6%（335/455）", or a dash when the denominator is 0."""
+        return DASH if not self.defined else f"{self.pct}（{self.num}/{self.den}）"
 
 
 def count(n, unit: str = "") -> str:
-    """"455个"; a dash for a missing figure."""
+    """"455个", "12345名" (no thousands separator); a dash for a missing figure."""
     if n is None or pd.isna(n):
         return DASH
-    return f"{int(n):,}{unit}" if abs(int(n)) >= 10000 else f"{int(n)}{unit}"
+    return f"{int(n)}{unit}"
 
 
-def change(cur, prev, unit: str) -> str:
-    """"较上年增加12名" / "较上年减少3个" / "与上年持平"; empty when there is no previous year."""
+def change(cur, prev, unit: str, since: str = "上年") -> str:
+    """"较上年增加12名" / "较2020年减少3个" / "与上年持平"; empty when there is nothing to compare."""
     if prev is None or cur is None or pd.isna(prev) or pd.isna(cur):
         return ""
     d = int(cur) - int(prev)
     if d == 0:
-        return "与上年持平"
-    return f"较上年{'增加' if d > 0 else '减少'}{abs(d)}{unit}"
+        return f"与{since}持平"
+    return f"较{since}{'增加' if d > 0 else '减少'}{abs(d)}{unit}"
 
 
-def rate_change(cur: Rate | None, prev: Rate | None) -> str:
-    """"较上年提高1.2个百分点"; empty when either year has no rate."""
+def rate_change(cur: Rate | None, prev: Rate | None, since: str = "上年") -> str:
+    """"较上年提高1.2个百分点" (a per-100 figure: "增加0.8名"); empty when either year has no rate."""
     if cur is None or prev is None or not cur.defined or not prev.defined:
         return ""
     d = cur.rounded() - prev.rounded()
     if d == 0:
-        return "与上年持平"
-    return f"较上年{'提高' if d > 0 else '下降'}{abs(d)}个百分点"
+        return f"与{since}持平"
+    if cur.unit != "%":
+        return f"较{since}{'增加' if d > 0 else '减少'}{abs(d)}名"
+    return f"较{since}{'提高' if d > 0 else '下降'}{abs(d)}个百分点"
 
 
 def signed(n) -> str:

@@ -47,11 +47,11 @@ def scope() -> Scope:
         st.stop()
     if not current.visible_counties:
         st.title(config.APP_TITLE)
-        st.warning("您的账号负责的县区不在当前数据中,暂无可查看的数据。请联系管理员核对账号的县区设置。",
+        st.warning("您的账号负责的县区不在当前数据中，暂无可查看的数据。请联系管理员核对账号的县区设置。",
                    icon=":material/warning:")
         st.stop()
     if data.is_demo():
-        st.warning("当前显示的是**演示数据**,学校、党组织和各项数字均为虚构,不代表任何真实情况。", icon=":material/warning:")
+        st.warning("当前显示的是**演示数据**，学校、党组织和各项数字均为虚构，不代表任何真实情况。", icon=":material/warning:")
     return current
 
 
@@ -67,16 +67,16 @@ def context() -> Context:
 
 def missing_data_page(exc: db.ExtractMissing | None) -> None:
     st.title(config.APP_TITLE)
-    st.error("没有找到可用的数据,看板暂时无法显示。", icon=":material/error:")
+    st.error("没有找到可用的数据，看板暂时无法显示。", icon=":material/error:")
     where = exc.data_dir if exc else config.data_dir()
     missing = "、".join(exc.missing) if exc else "各年度数据"
-    st.markdown(f"数据目录:`{where}`\n\n缺少或无法读取:{missing}")
+    st.markdown(f"数据目录：`{where}`\n\n缺少或无法读取：{missing}")
     st.markdown(
         "**如何加载数据**\n\n"
-        "1. 使用演示数据:在项目目录运行 `python -m dashboard demo --out data`;\n"
-        "2. 导入本地填报的表格:在“数据管理”页面下载模板、填写后上传,或运行 "
-        "`python -m dashboard ingest 文件.xlsx --data 数据目录`;\n"
-        "3. 已有符合数据规范的 Parquet 文件:设置环境变量 `DASHBOARD_DATA_DIR` 指向该目录后重新启动。\n\n"
+        "1. 使用演示数据：在项目目录运行 `python -m dashboard demo --out data`；\n"
+        "2. 导入本地填报的表格：在“数据管理”页面下载模板、填写后上传，或运行 "
+        "`python -m dashboard ingest 文件.xlsx --data 数据目录`；\n"
+        "3. 已有符合数据规范的 Parquet 文件：设置环境变量 `DASHBOARD_DATA_DIR` 指向该目录后重新启动。\n\n"
         "数据规范见项目中的 `docs/data-contract.md`。")
 
 
@@ -199,7 +199,7 @@ def chart(c: Chart, key: str | None = None) -> None:
     key = key or c.key
     if charts.is_empty(c.figure):
         # Bare axes (from −1 to 1) say nothing: say it in words.
-        st.info(f"{text.literal(c.title)}:当前范围内没有可显示的数据。", icon=":material/info:")
+        st.info(f"{text.literal(c.title)}：当前范围内没有可显示的数据。", icon=":material/info:")
         return
     if not c.drill:
         st.plotly_chart(c.figure, key=key, theme=None, config=_CHART_CONFIG)

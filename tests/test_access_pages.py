@@ -326,8 +326,8 @@ FIGURES_2023 = {
     "overview": {"学校数": "2所", "党组织覆盖率": "50.0%", "党员数": "10名", "党建示范校": "2所"},
     "coverage": {"学校数": "2所", "党组织覆盖率": "50.0%", "党的工作覆盖率": "100.0%", "党组织数": "1个"},
     "leadership": {"“一肩挑”比例": "100.0%", "书记空缺比例": "0.0%"},
-    "demonstration": {"党建示范校(累计)": "2所", "2023年新增示范校": "1所", "五星级党组织": "0个"},
-    "members": {"党员数(年末)": "10名", "新发展党员": "1名"},
+    "demonstration": {"党建示范校（累计）": "2所", "2023年新增示范校": "1所", "五星级党组织": "0个"},
+    "members": {"党员数（年末）": "10名", "新发展党员": "1名"},
     "action_lists": {"换届已逾期": "0个", "半年内到期": "0个", "类型与规模不符": "0个", "应单独建立党组织": "0所"},
 }
 ROUTES = {
@@ -355,7 +355,7 @@ def test_county_user_sees_only_own_county_on_every_page(env, downloads, page):
 def test_county_user_overview_speaks_of_the_county_not_the_city(env):
     at = logged_in("shanyang", year="2023年")
     paragraph = at.code[0].value
-    assert paragraph.startswith("截至2023年底,山阳县共有中小学校(幼儿园)2所"), paragraph
+    assert paragraph.startswith("截至2023年底，山阳县共有中小学校（幼儿园）2所"), paragraph
     assert "全市" not in paragraph
     at = visit("shanyang", "overview", year="2024年")
     assert metric(at, "学校数") == "2所" and metric(at, "党员数") == "13名"
@@ -370,7 +370,7 @@ def test_county_user_downloads_hold_own_figures_and_are_audited(env, downloads):
     rows = list(csv.reader(io.StringIO(files[name].decode("utf-8-sig"))))
     assert rows[0][:3] == ["县区", "学校数", "党组织覆盖学校数"] or rows[0][0] == "县区"
     assert [r[0] for r in rows[1:]] == ["山阳县", "合计"]
-    assert rows[1][1] == "2" and "50.0%(1/2)" in rows[1]
+    assert rows[1][1] == "2" and "50.0%（1/2）" in rows[1]
     uncovered = files["未被党组织覆盖的学校_2023年_山阳县.csv"].decode("utf-8-sig")
     assert "戊小学" in uncovered
     made = [e for e in env.events() if e["event"] == "download"]

@@ -330,7 +330,7 @@ def test_labels_hover_and_click_data(shangluo_map):
     assert got["611002"][0] == "商州区<br>230/230"
     assert got["611025"][0] == "镇安县<br>—"   # nothing to divide by: a dash, not 0/0
     hit = hits(shangluo_map)
-    assert hit["611024"].hovertext == "<b>山阳县</b><br>组织覆盖率：73.6%(335/455)"
+    assert hit["611024"].hovertext == "<b>山阳县</b><br>组织覆盖率：73.6%（335/455）"
     assert hit["611025"].hovertext == "<b>镇安县</b><br>组织覆盖率：—"
     for code, trace in hit.items():
         assert {tuple(cd) for cd in trace.customdata} == {(code, COVERAGE[code].num, COVERAGE[code].den)}

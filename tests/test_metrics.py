@@ -3,8 +3,8 @@ from dashboard.metrics import DASH, Rate, change, count, rate_change
 
 
 def test_rate_text():
-    assert str(Rate(335, 455)) == "73.6%(335/455)"          # 73.626…
-    assert str(Rate(1077, 1077)) == "100.0%(1077/1077)"
+    assert str(Rate(335, 455)) == "73.6%（335/455）"          # 73.626…
+    assert str(Rate(1077, 1077)) == "100.0%（1077/1077）"
     assert Rate(1, 16).pct == "6.3%"                           # 6.25 rounds up, as people round
     assert Rate(1, 8).pct == "12.5%"
     assert Rate(68, 184, unit="").pct == "37.0"                # per 100 staff, not a percentage
@@ -25,4 +25,4 @@ def test_changes_in_words():
 
 
 def test_counts_carry_units():
-    assert count(455, "个") == "455个" and count(None, "名") == DASH and count(12345, "名") == "12,345名"
+    assert count(455, "个") == "455个" and count(None, "名") == DASH and count(12345, "名") == "12345名"

@@ -52,7 +52,7 @@ def text_of(at) -> str:
 def test_every_page_opens_under_filters(app, page, params):
     at = app(page, **params)
     shown = text_of(at) + "".join(str(m.value) for m in at.metric)
-    assert "nan" not in shown.lower() and "0.0%(0/0)" not in shown
+    assert "nan" not in shown.lower() and "0.0%（0/0）" not in shown
 
 
 def test_overview_2024_citywide(app):
@@ -61,13 +61,13 @@ def test_overview_2024_citywide(app):
     assert m["学校数"] == "5所"
     assert m["党组织覆盖率"] == "100.0%" and m["“一肩挑”比例"] == "33.3%" and m["党员增长率"] == "19.3%"
     assert m["党员数"] == "68名" and m["党建示范校"] == "2所"
-    for text in ("100.0%(5/5)", "33.3%(1/3)", "19.3%(11/57)", "较上年增加11名", "较上年减少1所"):
+    for text in ("100.0%（5/5）", "33.3%（1/3）", "19.3%（11/57）", "较上年增加11名", "较上年减少1所"):
         assert text in captions(at)
 
 
 def test_overview_first_year_has_no_change(app):
     at = app("overview", year="2023年")
-    assert metrics(at)["党组织覆盖率"] == "80.0%" and "80.0%(4/5)" in captions(at)
+    assert metrics(at)["党组织覆盖率"] == "80.0%" and "80.0%（4/5）" in captions(at)
     assert all(not m.delta for m in at.metric)
     assert "没有可比较的上年数据" in text_of(at)
 
@@ -75,8 +75,8 @@ def test_overview_first_year_has_no_change(app):
 def test_overview_paragraph_for_one_county(app):
     at = app("overview", year="2023年", county="山阳县")
     paragraph = at.code[0].value
-    assert paragraph.startswith("截至2023年底,山阳县共有中小学校(幼儿园)2所")
-    assert "覆盖率50.0%(1/2)" in paragraph and "共有党员10名" in paragraph
+    assert paragraph.startswith("截至2023年底，山阳县共有中小学校（幼儿园）2所")
+    assert "党组织覆盖1所，覆盖率50.0%" in paragraph and "共有党员10名" in paragraph
     assert metrics(at)["学校数"] == "2所"
 
 
@@ -103,20 +103,20 @@ def test_leadership_2023(app):
     at = app("leadership", year="2023年")
     m = metrics(at)
     assert m["“一肩挑”比例"] == "66.7%" and m["分设比例"] == "33.3%" and m["书记空缺比例"] == "0.0%"
-    assert {"66.7%(2/3)", "33.3%(1/3)", "0.0%(0/3)"} <= set(captions(at))
+    assert {"66.7%（2/3）", "33.3%（1/3）", "0.0%（0/3）"} <= set(captions(at))
 
 
 def test_members_2024(app):
     at = app("members", year="2024年")
     m = metrics(at)
-    assert m["党员数(年末)"] == "68名" and m["新发展党员"] == "7名"
-    assert m["每百名教职工党员数"] == "37.0" and "37.0(68/184)" in captions(at)
-    assert m["“双培养”占新发展党员"] == "57.1%" and "57.1%(4/7)" in captions(at)
+    assert m["党员数（年末）"] == "68名" and m["新发展党员"] == "7名"
+    assert m["每百名教职工党员数"] == "37.0" and "37.0（68/184）" in captions(at)
+    assert m["“双培养”占新发展党员"] == "57.1%" and "57.1%（4/7）" in captions(at)
 
 
 def test_demonstration_2024(app):
     m = metrics(app("demonstration", year="2024年"))
-    assert m["党建示范校(累计)"] == "2所" and m["2024年新增示范校"] == "2所" and m["五星级党组织"] == "2个"
+    assert m["党建示范校（累计）"] == "2所" and m["2024年新增示范校"] == "2所" and m["五星级党组织"] == "2个"
 
 
 def test_action_lists_2023(app):

@@ -160,9 +160,9 @@ def test_lists_stop_at_the_limit_and_give_the_total(get):
 def test_headline_and_rates(get):
     hl = figures.headline(get, scope(2024))
     c, p = hl.current, hl.previous
-    assert str(c.org_coverage) == "100.0%(5/5)" and str(p.org_coverage) == "80.0%(4/5)"
-    assert str(c.combined) == "33.3%(1/3)" and str(p.combined) == "66.7%(2/3)"
-    assert str(c.growth) == "19.3%(11/57)" and str(p.growth) == "3.6%(2/55)"
+    assert str(c.org_coverage) == "100.0%（5/5）" and str(p.org_coverage) == "80.0%（4/5）"
+    assert str(c.combined) == "33.3%（1/3）" and str(p.combined) == "66.7%（2/3）"
+    assert str(c.growth) == "19.3%（11/57）" and str(p.growth) == "3.6%（2/55）"
     assert c.per_100_staff.pct == "37.0" and p.per_100_staff.pct == "31.3"
     assert c.backbone.pct == "57.1%" and p.backbone.pct == "60.0%"
     assert figures.headline(get, scope(2023)).previous is None  # the first year has no previous year
@@ -176,9 +176,9 @@ def test_empty_scope_has_no_headline(get):
 def test_summary_paragraph_states_hand_worked_figures(get):
     sc = scope(2024)
     text = summary.overview_paragraph(figures.headline(get, sc), "全市", sc)
-    for fragment in ("截至2024年底,全市共有中小学校(幼儿园)5所", "覆盖率100.0%(5/5),较上年提高20.0个百分点",
-                     "建立党组织4个,较上年增加1个", "33.3%(1/3)的学校党组织实现了书记、校长“一肩挑”",
-                     "实现党的组织和工作全覆盖", "共有党员68名,较上年增加11名", "增长率19.3%(11/57)"):
+    for fragment in ("截至2024年底，全市共有中小学校（幼儿园）5所", "覆盖率100.0%，较上年提高20.0个百分点",
+                     "建立一级党组织4个，较上年增加1个", "其中书记、校长“一肩挑”的1个，占33.3%",
+                     "实现党的组织和工作全覆盖", "共有党员68名，较上年增加11名", "增长率19.3%"):
         assert fragment in text
 
 

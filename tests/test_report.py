@@ -58,18 +58,20 @@ def test_docx_paragraphs_state_the_hand_worked_figures(pack_for):
     text = "\n".join(paragraphs(pack_for(scope(2024))))
     for fragment in (
             "2024年全市中小学校党建工作情况报告",
-            "截至2024年底,全市共有中小学校(幼儿园)5所,与上年持平",
-            "覆盖率100.0%(5/5),较上年提高20.0个百分点", "实现党的组织和工作全覆盖",
-            "全市建立党组织4个,较上年增加1个,其中党委0个,党总支1个,党支部3个",
-            "单独建立党组织2个,通过联合组建、挂靠组建等形式建立党组织2个",
-            "公办学校党组织2个,民办学校党组织1个",
-            "全市33.3%(1/3)的学校党组织实现了书记、校长“一肩挑”,较上年下降33.4个百分点",
-            "书记、校长分设1个,书记空缺1个",
-            "全市累计创建党建示范校2所,其中2024年新增2所;参加星级评定的党组织3个,其中五星级党组织2个",
-            "全市学校共有党员68名,较上年增加11名,2024年发展党员7名,其中业务骨干4名(占57.1%)",
-            "党员净增11名,增长率19.3%(11/57);每百名教职工中有党员37.0名",
+            "截至2024年底，全市共有中小学校（幼儿园）5所，与上年持平",
+            "党组织覆盖5所，覆盖率100.0%，较上年提高20.0个百分点", "实现党的组织和工作全覆盖",
+            # No 党委 in the extract: said in words, never "党委0个".
+            "全市建立一级党组织4个，较上年增加1个，其中党总支1个、党支部3个（未设党委）",
+            "单独建立党组织2个，通过联合组建、挂靠组建等形式建立党组织2个",
+            "公办学校党组织2个，民办学校党组织1个",
+            "全市依托学校建立的一级党组织3个，其中书记、校长“一肩挑”的1个，占33.3%，较上年下降33.4个百分点",
+            "书记、校长分设的1个，占33.3%；书记空缺的1个，占33.3%",
+            "全市累计创建党建示范校2所（省级1所、县级1所），其中2024年新增2所（省级1所、县级1所）；"
+            "参加星级评定的党组织3个，其中五星级党组织2个",
+            "全市学校共有党员68名，较上年增加11名；2024年发展党员7名，其中业务骨干4名，占57.1%",
+            "党员净增11名，增长率19.3%；每百名教职工中有党员37.0名",
             # action lists: O2 overdue; O1 a 党总支 of 48; S2 with 4 full members in a joint branch
-            "1个党组织任期已满尚未换届;1个一级党组织的组织类型与党员规模不相符;"
+            "1个党组织任期已满尚未换届；1个一级党组织的组织类型与党员规模不相符；"
             "1所学校有3名以上正式党员但未单独建立党组织"):
         assert fragment in text, fragment
 
@@ -85,24 +87,24 @@ def test_docx_paragraphs_are_the_overview_pages(pack_for, get):
 def test_docx_tables_carry_denominators_and_changes(pack_for):
     tables = doc_tables(pack_for(scope(2024)))
     key = {r[0]: r for r in next(t for t in tables if t[0][0] == "指标")}
-    assert key["党组织覆盖率"][2:] == ["100.0%(5/5)", "80.0%(4/5)", "较上年提高20.0个百分点"]
-    assert key["书记、校长“一肩挑”比例"][2:4] == ["33.3%(1/3)", "66.7%(2/3)"]
-    assert key["党员数(年末)"][1:] == ["名", "68", "57", "较上年增加11名"]
+    assert key["党组织覆盖率"][2:] == ["100.0%（5/5）", "80.0%（4/5）", "较上年提高20.0个百分点"]
+    assert key["书记、校长“一肩挑”比例"][2:4] == ["33.3%（1/3）", "66.7%（2/3）"]
+    assert key["党员数（年末）"][1:] == ["名", "68", "57", "较上年增加11名"]
     assert key["每百名教职工党员数"][2:] == ["37.0", "31.3", "较上年增加5.7名"]
     by_county = next(t for t in tables if t[0][:2] == ["县区", "学校数(所)"])
-    assert by_county[1:] == [["商州区", "3", "3", "100.0%(3/3)", "3", "100.0%(3/3)"],
-                             ["山阳县", "2", "2", "100.0%(2/2)", "2", "100.0%(2/2)"],
-                             ["合计", "5", "5", "100.0%(5/5)", "5", "100.0%(5/5)"]]
+    assert by_county[1:] == [["商州区", "3", "3", "100.0%（3/3）", "3", "100.0%（3/3）"],
+                             ["山阳县", "2", "2", "100.0%（2/2）", "2", "100.0%（2/2）"],
+                             ["合计", "5", "5", "100.0%（5/5）", "5", "100.0%（5/5）"]]
 
 
 def test_first_year_has_no_comparison_and_county_rates(pack_for):
     pack = pack_for(scope(2023))
     text = "\n".join(paragraphs(pack))
-    assert "截至2023年底,全市共有中小学校(幼儿园)5所。党组织覆盖4所,覆盖率80.0%(4/5);" in text
+    assert "截至2023年底，全市共有中小学校（幼儿园）5所。其中，党组织覆盖4所，覆盖率80.0%；" in text
     assert "较上年" not in text.split("一、")[1]  # the first year of the extract has nothing to compare with
     # O2 overdue (due 2022-09-01), O1 due 2024-03-01, O1 a 党总支 of 42, S5 with an adviser only.
-    assert ("截至2023年底,全市有1个党组织任期已满尚未换届;1个党组织将于2024年6月底前任期届满;"
-            "1个一级党组织的组织类型与党员规模不相符;1所学校未被党组织覆盖,需跟进落实。") in text
+    assert ("截至2023年底，全市有1个党组织任期已满尚未换届；1个党组织将于2024年6月底前任期届满；"
+            "1个一级党组织的组织类型与党员规模不相符；1所学校未被党组织覆盖，需跟进落实。") in text
     assert "没有需要跟进的问题" in summary.action_lists_paragraph(2023, "全市", 0, 0, 0, 0, 0)
     wb = workbook(pack)
     cov = sheet_rows(wb, "各县区党组织覆盖情况")
@@ -127,7 +129,7 @@ def test_workbook_cells_equal_the_hand_worked_figures(pack_for):
     comb = key["书记、校长“一肩挑”比例"]
     assert (comb["分子"].value, comb["分母"].value) == (1, 3)
     assert round(comb["2024年"].value * 100, 1) == 33.3 and round(comb["2023年"].value * 100, 1) == 66.7
-    members = key["党员数(年末)"]
+    members = key["党员数（年末）"]
     assert (members["2024年"].value, members["2023年"].value, members["较上年"].value) == (68, 57, "较上年增加11名")
     growth = key["党员增长率"]
     assert (growth["分子"].value, growth["分母"].value, round(growth["2024年"].value * 100, 1)) == (11, 57, 19.3)
@@ -184,7 +186,7 @@ def test_county_scope_names_the_county_and_drops_county_breakdowns(pack_for):
     pack = pack_for(scope(2023, county=h.SHANYANG))
     assert pack.zip_name == "2023年_山阳县_党建工作报告材料.zip"
     text = "\n".join(paragraphs(pack))
-    assert "截至2023年底,山阳县共有中小学校(幼儿园)2所。党组织覆盖1所,覆盖率50.0%(1/2)" in text
+    assert "截至2023年底，山阳县共有中小学校（幼儿园）2所。其中，党组织覆盖1所，覆盖率50.0%" in text
     assert not [s for s in workbook(pack).sheetnames if "各县区" in s]
 
 
@@ -194,10 +196,10 @@ def test_a_caller_who_sees_one_county_gets_that_county_only(pack_for):
     pack = pack_for(scope(2024, visible=(h.SHANYANG,)))
     text = "\n".join(paragraphs(pack))
     assert pack.report.subject == "山阳县" and "全市" not in text
-    assert "截至2024年底,山阳县共有中小学校(幼儿园)2所" in text
+    assert "截至2024年底，山阳县共有中小学校（幼儿园）2所" in text
     assert "商州区" not in text
     nobody = pack_for(scope(2024, visible=()))  # e.g. a user whose counties are not in this extract
-    assert nobody.report.empty and nobody.report.subject == "(无可查看的县区)"
+    assert nobody.report.empty and nobody.report.subject == "（无可查看的县区）"
 
 
 def _args(**kw):
@@ -234,7 +236,7 @@ def test_cli_writes_the_pack(handmade_dir, tmp_path, capsys):
     assert (folder / "2024年_全市_党建工作报告.docx").is_file()
     assert (folder / "2024年_全市_党建工作统计表.xlsx").is_file()
     assert main(["report", "--year", "1999", "--data", str(handmade_dir), "--out", str(out)]) == 2
-    assert "可用的年度:2023、2024" in capsys.readouterr().err
+    assert "可用的年度：2023、2024" in capsys.readouterr().err
 
 
 def test_demo_pack_states_the_published_2018_figures(tmp_path_factory):
@@ -247,10 +249,10 @@ def test_demo_pack_states_the_published_2018_figures(tmp_path_factory):
     counties = db.all_county_codes(con)
     pack = make_pack(db.runner(con), Scope(2018, visible_counties=counties, all_visible=True), data_dir=d, charts=False)
     text = "\n".join(paragraphs(pack))
-    for fragment in ("本材料由演示数据生成", "全市建立党组织455个,其中党委5个,党总支53个",
-                     "单独建立党组织241个,通过联合组建、挂靠组建等形式建立党组织214个",
-                     "公办学校党组织418个,民办学校党组织37个", "实现党的组织和工作全覆盖",
-                     "全市73.6%(335/455)的学校党组织实现了书记、校长“一肩挑”",
+    for fragment in ("本材料由演示数据生成", "全市建立一级党组织455个，其中党委5个、党总支53个",
+                     "单独建立党组织241个，通过联合组建、挂靠组建等形式建立党组织214个",
+                     "公办学校党组织418个，民办学校党组织37个", "实现党的组织和工作全覆盖",
+                     "全市依托学校建立的一级党组织455个，其中书记、校长“一肩挑”的335个，占73.6%",
                      "全市累计创建党建示范校46所", "全市学校共有党员7152名"):
         assert fragment in text, fragment
     assert pack.zip_name == "2018年_全市_党建工作报告材料.zip"

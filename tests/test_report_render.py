@@ -62,7 +62,7 @@ def test_chinese_title_is_drawn_with_a_cjk_font(renderer):
 def test_svg_keeps_the_chinese_as_text(renderer):
     svg = renderer.render(titled("党组织覆盖率统计")).svg.decode("utf-8")
     assert svg.lstrip().startswith("<svg") and "党组织覆盖率统计" in svg and "商州区" in svg
-    assert "100.0%(3/3)" in svg  # bar labels carry numerator and denominator
+    assert "100.0%（3/3）" in svg  # bar labels carry numerator and denominator
 
 
 def test_pack_renders_every_chart_in_one_session(renderer, get, handmade_dir):

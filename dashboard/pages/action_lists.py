@@ -25,6 +25,6 @@ ui.table_or(section.tables["not_covered"], ctx, "所有学校均已被党组织�
 
 st.subheader(f"低于目标的{ctx.unit_word}")
 c1, c2 = st.columns(2)
-c1.number_input("党组织覆盖率目标(%)", 0.0, 100.0, rules.TARGETS["org_coverage"], 0.5, key="target_coverage")
-c2.number_input("一肩挑比例目标(%)", 0.0, 100.0, rules.TARGETS["combined"], 1.0, key="target_combined")
+c1.number_input("党组织覆盖率目标（%）", 0.0, 100.0, rules.TARGETS["org_coverage"], 0.5, key="target_coverage")
+c2.number_input("一肩挑比例目标（%）", 0.0, 100.0, rules.TARGETS["combined"], 1.0, key="target_combined")
 ui.table_or(section.tables["below_target"], ctx, f"所有{ctx.unit_word}均达到目标。")

@@ -12,20 +12,20 @@ STATE_KEY = "report_pack"
 
 ctx = ui.context()
 scope = ctx.scope
-ui.header("报告导出", ctx, "一键生成汇报材料:Word 文档、Excel 统计表和图表图片")
+ui.header("报告导出", ctx, "一键生成汇报材料：Word 文档、Excel 统计表和图表图片")
 
 st.markdown(
-    "生成的材料按当前筛选条件(左侧)汇总,打包为一个 zip 文件,包括:\n"
-    "- **Word 文档**:标题、筛选条件,按主题分节(党组织覆盖、党组织设置、“一肩挑”、示范创建与星级评定、"
-    "党员队伍、需要跟进的问题),每节有可直接引用的文字段落、图表和表格;\n"
-    "- **Excel 统计表**:报告中的每张表各占一个工作表,比例以百分比数值存储并列出分子、分母,另有“说明”工作表;\n"
-    "- **图表图片**:每张图表的 PNG(印刷分辨率)和 SVG(矢量)文件。")
+    "生成的材料按当前筛选条件（左侧）汇总，打包为一个 zip 文件，包括：\n"
+    "- **Word 文档**：标题、筛选条件，按主题分节（党组织覆盖、党组织设置、“一肩挑”、示范创建与星级评定、"
+    "党员队伍、需要跟进的问题），每节有可直接引用的文字段落、图表和表格；\n"
+    "- **Excel 统计表**：报告中的每张表各占一个工作表，比例以百分比数值存储并列出分子、分母，另有“说明”工作表；\n"
+    "- **图表图片**：每张图表的 PNG（印刷分辨率）和 SVG（矢量）文件。")
 
 problems = render.check_renderer()
 if problems:
-    st.warning("服务器暂时无法生成图表图片,材料中将不含图表,文字和表格不受影响。\n\n"
+    st.warning("服务器暂时无法生成图表图片，材料中将不含图表，文字和表格不受影响。\n\n"
                + "\n\n".join(f"- {p}" for p in problems), icon=":material/warning:")
-with_charts = st.toggle("包含图表图片(较慢,约需 10 秒)", value=not problems, disabled=bool(problems),
+with_charts = st.toggle("包含图表图片（较慢，约需 10 秒）", value=not problems, disabled=bool(problems),
                         key="report_charts")
 
 if st.button("生成报告材料", type="primary", icon=":material/description:", key="report_generate"):
@@ -35,7 +35,7 @@ if st.button("生成报告材料", type="primary", icon=":material/description:"
                          # Missing tools still go through the chart step, so the pack says why it has no images.
                          charts=with_charts or bool(problems),
                          progress=lambda fraction, text: bar.progress(min(max(fraction, 0.0), 1.0), text=text))
-        status.update(label=f"报告材料已生成,用时 {pack.timings['合计']:.1f} 秒", state="complete", expanded=False)
+        status.update(label=f"报告材料已生成，用时 {pack.timings['合计']:.1f} 秒", state="complete", expanded=False)
     st.session_state[STATE_KEY] = {
         "scope": scope, "zip_name": pack.zip_name, "zip": pack.zip_bytes(), "files": list(pack.files),
         "docx": pack.docx_name, "xlsx": pack.xlsx_name, "problems": pack.problems, "timings": pack.timings,
@@ -45,7 +45,7 @@ if st.button("生成报告材料", type="primary", icon=":material/description:"
 
 made = st.session_state.get(STATE_KEY)
 if made is not None and made["scope"] != scope:
-    st.info("筛选条件已改变,请重新生成报告材料。", icon=":material/info:")
+    st.info("筛选条件已改变，请重新生成报告材料。", icon=":material/info:")
 elif made is not None:
     # The audit log records the download when it happens (the callable runs on click, on another
     # thread), so who and what scope are captured now, as ui.table does for its downloads.
@@ -62,11 +62,11 @@ elif made is not None:
     for p in made["problems"]:
         st.warning(p, icon=":material/warning:")
     charts = sum(1 for f in made["files"] if f.endswith(".png"))
-    st.caption(f"包含 {made['docx']}、{made['xlsx']}" + (f" 和 {charts} 张图表(PNG、SVG 各一份)。" if charts else "。")
-               + " 用时:" + ",".join(f"{k} {v:.1f} 秒" for k, v in made["timings"].items()))
+    st.caption(f"包含 {made['docx']}、{made['xlsx']}" + (f" 和 {charts} 张图表（PNG、SVG 各一份）。" if charts else "。")
+               + " 用时：" + "，".join(f"{k} {v:.1f} 秒" for k, v in made["timings"].items()))
     if made["sections"]:
         st.subheader("材料中的段落")
-        st.caption("与 Word 文档中的段落相同,点击右上角图标可复制。")
+        st.caption("与 Word 文档中的段落相同，点击右上角图标可复制。")
         for heading, paragraphs in made["sections"]:
             st.markdown(f"**{heading}**")
             for text in paragraphs:

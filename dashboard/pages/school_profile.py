@@ -9,13 +9,13 @@ ctx = ui.context()
 st.title("学校画像")
 
 school_id = st.query_params.get("school")
-text = st.text_input("搜索学校(名称中的文字或10位学校标识码)", key="school_search_text")
+text = st.text_input("搜索学校（名称中的文字或10位学校标识码）", key="school_search_text")
 matches = school_profile.search(ctx, text.strip())
 if len(matches):
     ids = list(matches["school_id"])
     names = {r.school_id: f"{r.school_name}({r.county_name} · {r.stage})" for r in matches.itertuples()}
     index = ids.index(school_id) if school_id in ids else None
-    chosen = st.selectbox(f"选择学校(共{len(ids)}所匹配{',仅显示前200所' if len(ids) >= 200 else ''})", ids,
+    chosen = st.selectbox(f"选择学校（共{len(ids)}所匹配{'，仅显示前200所' if len(ids) >= 200 else ''}）", ids,
                           index=index, format_func=names.get, placeholder="请选择学校")
     if chosen and chosen != school_id:
         st.query_params["school"] = chosen
@@ -24,7 +24,7 @@ elif text:
     st.info("没有找到名称包含该文字的学校。")
 
 if not school_id:
-    st.info("请在上方搜索并选择一所学校,或在其他页面的学校表格中点击一行。")
+    st.info("请在上方搜索并选择一所学校，或在其他页面的学校表格中点击一行。")
     st.stop()
 
 profile = school_profile.build(ctx, school_id)

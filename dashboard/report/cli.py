@@ -18,18 +18,18 @@ from dashboard.scope import Scope
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, required=True, help="统计年度,例如 2018")
+    parser.add_argument("--year", type=int, required=True, help="统计年度，例如 2018")
     parser.add_argument("--county", action="append", default=[], metavar="CODE",
-                        help="县区代码(6位)或名称,可重复;默认每个县区各生成一份材料")
+                        help="县区代码（6位）或名称，可重复；默认每个县区各生成一份材料")
     parser.add_argument("--combined", action="store_true",
-                        help="与多个 --county 一起使用:把所列县区合并生成一份材料")
-    parser.add_argument("--township", help="乡镇(街道)名称,需同时指定一个 --county")
+                        help="与多个 --county 一起使用：把所列县区合并生成一份材料")
+    parser.add_argument("--township", help="乡镇（街道）名称，需同时指定一个 --county")
     parser.add_argument("--stage", choices=contract.STAGES, help="学段")
     parser.add_argument("--ownership", choices=contract.OWNERSHIPS, help="办学性质")
     parser.add_argument("--locale", choices=contract.LOCALES, help="城乡分类")
-    parser.add_argument("--data", type=Path, default=None, help="数据目录(默认为看板打开的数据目录)")
+    parser.add_argument("--data", type=Path, default=None, help="数据目录（默认为看板打开的数据目录）")
     parser.add_argument("--out", type=Path, required=True, help="输出目录")
-    parser.add_argument("--no-charts", action="store_true", help="不生成图表图片(更快;Word 中也不含图表)")
+    parser.add_argument("--no-charts", action="store_true", help="不生成图表图片（更快；Word 中也不含图表）")
 
 
 def scopes(args, all_counties: tuple[str, ...], names: dict[str, str] | None = None) -> list[Scope]:
@@ -40,10 +40,10 @@ def scopes(args, all_counties: tuple[str, ...], names: dict[str, str] | None = N
     unknown = [c for c, w in zip(args.county, wanted) if w not in all_counties]
     if unknown:
         known = "、".join(f"{c}({names[c]})" if names and c in names else c for c in all_counties)
-        raise ValueError(f"数据中没有县区 {'、'.join(unknown)};可用的县区:{known}")
+        raise ValueError(f"数据中没有县区 {'、'.join(unknown)}；可用的县区：{known}")
     counties = tuple(dict.fromkeys(wanted))
     if args.township and len(counties) != 1:
-        raise ValueError("--township 需要且只能同时指定一个 --county(不同县区可能有同名乡镇)")
+        raise ValueError("--township 需要且只能同时指定一个 --county（不同县区可能有同名乡镇）")
     if args.combined and len(counties) < 2:
         raise ValueError("--combined 需要至少两个 --county")
     common = dict(year=args.year, stage=args.stage, ownership=args.ownership, locale=args.locale)
@@ -65,26 +65,26 @@ def run(args) -> int:
     try:
         con = db.open_extract(data_dir)
     except db.ExtractMissing as exc:
-        print(f"错误:{exc}", file=sys.stderr)
+        print(f"错误：{exc}", file=sys.stderr)
         return 1
     get = db.runner(con)
     all_counties = db.all_county_codes(con)
     years = [int(y) for y in get("available_years")["year"]]
     if args.year not in years:
-        print(f"错误:数据中没有 {args.year} 年;可用的年度:{'、'.join(map(str, sorted(years)))}", file=sys.stderr)
+        print(f"错误：数据中没有 {args.year} 年；可用的年度：{'、'.join(map(str, sorted(years)))}", file=sys.stderr)
         return 2
     counties = get("counties", None, visible=list(all_counties))
     names = dict(zip(counties["county_code"], counties["county_name"]))
     try:
         wanted = scopes(args, all_counties, names)
     except ValueError as exc:
-        print(f"错误:{exc}", file=sys.stderr)
+        print(f"错误：{exc}", file=sys.stderr)
         return 2
 
     args.out.mkdir(parents=True, exist_ok=True)
     problems = [] if args.no_charts else render.check_renderer()
     for p in problems:
-        print(f"提示:{p}", file=sys.stderr)
+        print(f"提示：{p}", file=sys.stderr)
     started = time.perf_counter()
     renderer = None
     if not args.no_charts and not problems:
@@ -93,7 +93,7 @@ def run(args) -> int:
         try:
             renderer.__enter__()
         except Exception as exc:
-            print(f"提示:无法启动 Chromium,材料中将不含图表图片({why(exc)})。{render.INSTALL_HINT}", file=sys.stderr)
+            print(f"提示：无法启动 Chromium，材料中将不含图表图片（{why(exc)}）。{render.INSTALL_HINT}", file=sys.stderr)
             renderer = None
     browser_start = time.perf_counter() - started
     try:
@@ -101,15 +101,15 @@ def run(args) -> int:
             pack = make_pack(get, scope, data_dir=data_dir,
                              charts=not args.no_charts and renderer is not None, renderer=renderer)
             paths = pack.write_to(args.out)
-            print(f"已生成:{paths[0]}")
+            print(f"已生成：{paths[0]}")
             for p in paths[1:]:
                 print(f"  {p.relative_to(args.out)}")
             for p in pack.problems:
-                print(f"提示:{p}", file=sys.stderr)
-            print("  用时:" + ",".join(f"{k} {v:.1f} 秒" for k, v in pack.timings.items()))
+                print(f"提示：{p}", file=sys.stderr)
+            print("  用时：" + "，".join(f"{k} {v:.1f} 秒" for k, v in pack.timings.items()))
     finally:
         if renderer is not None:
             renderer.__exit__(None, None, None)
     if renderer is not None:
-        print(f"启动 Chromium 用时 {browser_start:.1f} 秒;全部用时 {time.perf_counter() - started:.1f} 秒")
+        print(f"启动 Chromium 用时 {browser_start:.1f} 秒；全部用时 {time.perf_counter() - started:.1f} 秒")
     return 0

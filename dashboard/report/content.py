@@ -65,7 +65,7 @@ def filter_rows(ctx: Context) -> list[tuple[str, str]]:
     rows = [
         ("年度", f"{scope.year}年"),
         ("县区", names.get(scope.county, scope.county) if scope.county else ALL),
-        ("乡镇(街道)", scope.township or ALL),
+        ("乡镇（街道）", scope.township or ALL),
         ("学段", scope.stage or ALL),
         ("办学性质", scope.ownership or ALL),
         ("城乡分类", scope.locale or ALL),
@@ -89,7 +89,7 @@ def build_report(get: Getter, scope: Scope, *, demo: bool, today: dt.date | None
         subtitle=f"{city} · 数据截至{scope.year}年12月31日 · {today.year}年{today.month}月{today.day}日生成",
         filters=filter_rows(ctx), generated=today, demo=demo)
     if ctx.headline.current is None:
-        report.empty_message = (f"当前筛选范围内没有学校({scope.year}年 · {ctx.subject}),"
+        report.empty_message = (f"当前筛选范围内没有学校（{scope.year}年 · {ctx.subject}），"
                                 f"没有可汇总的党建数据。请调整筛选条件后重新生成。")
         return report
     report.key_figures = key_figures(ctx)

@@ -78,7 +78,7 @@ def sources(data_dir: Path) -> list[tuple[str, str]]:
     times = [contract.parquet_path(data_dir, t).stat().st_mtime for t in contract.TABLES
              if contract.parquet_path(data_dir, t).exists()]
     updated = dt.datetime.fromtimestamp(max(times)).strftime("%Y-%m-%d %H:%M") if times else "—"
-    kind = "演示数据(虚构)" if db.is_demo(data_dir) else "各校填报并经审核发布的党建统计数据"
+    kind = "演示数据（虚构）" if db.is_demo(data_dir) else "各校填报并经审核发布的党建统计数据"
     return [("数据来源", kind), ("数据更新时间", updated)]
 
 
@@ -134,21 +134,21 @@ def _render_all(report: Report, images: dict, renderer, step: Progress) -> list[
     def run(r: render.ChartRenderer) -> list[str]:
         failed = []
         for i, chart in enumerate(charts):
-            step(0.15 + 0.65 * i / n, f"正在生成图表({i + 1}/{n}):{chart.title}")
+            step(0.15 + 0.65 * i / n, f"正在生成图表（{i + 1}/{n}）：{chart.title}")
             try:
                 images[i] = r.render(chart.figure)
             except Exception as exc:  # one bad figure should not cost the whole pack
-                failed.append(f"图表“{chart.title}”生成失败({why(exc)})")
+                failed.append(f"图表“{chart.title}”生成失败（{why(exc)}）")
         return failed
 
     if renderer is not None:
         return run(renderer)
-    step(0.08, "正在启动图表渲染(Chromium)……")
+    step(0.08, "正在启动图表渲染（Chromium）……")
     r = render.ChartRenderer()
     try:
         r.__enter__()
     except Exception as exc:  # a browser that will not start still leaves a usable document
-        return [f"无法启动 Chromium 生成图表图片({why(exc)})。{render.INSTALL_HINT}"]
+        return [f"无法启动 Chromium 生成图表图片（{why(exc)}）。{render.INSTALL_HINT}"]
     try:
         return run(r)
     finally:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-INSTALL_HINT = "请安装 chromium 和 fonts-noto-cjk:apt-get install -y chromium fonts-noto-cjk"
+INSTALL_HINT = "请安装 chromium 和 fonts-noto-cjk：apt-get install -y chromium fonts-noto-cjk"
 # Where Debian and Ubuntu put the browser; BROWSER_PATH (choreographer's own override) wins.
 BROWSER_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome-stable",
                  "/usr/bin/google-chrome")
@@ -75,13 +75,13 @@ def check_renderer() -> list[str]:
     try:
         import kaleido  # noqa: F401
     except ImportError:
-        problems.append("未安装 Python 包 kaleido,图表无法导出为图片。请在项目环境中运行:pip install kaleido==1.5.0")
+        problems.append("未安装 Python 包 kaleido，图表无法导出为图片。请在项目环境中运行：pip install kaleido==1.5.0")
     if browser_path() is None:
         where = os.environ.get("BROWSER_PATH")
-        problems.append((f"环境变量 BROWSER_PATH 指向的 {where} 不是可执行的浏览器," if where else
-                         "未找到 Chromium 浏览器,") + f"图表无法导出为图片。{INSTALL_HINT}")
+        problems.append((f"环境变量 BROWSER_PATH 指向的 {where} 不是可执行的浏览器，" if where else
+                         "未找到 Chromium 浏览器，") + f"图表无法导出为图片。{INSTALL_HINT}")
     if not cjk_fonts():
-        problems.append(f"未找到中文字体,图表中的中文会显示为方框,因此不导出图表图片。{INSTALL_HINT}")
+        problems.append(f"未找到中文字体，图表中的中文会显示为方框，因此不导出图表图片。{INSTALL_HINT}")
     return problems
 
 

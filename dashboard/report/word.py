@@ -41,13 +41,13 @@ def write_docx(report: Report, images: dict[int, Image], sources: list[tuple[str
     props.title, props.subject, props.author = report.title, report.subject, "中小学校党建数据看板"
     props.last_modified_by, props.revision = "中小学校党建数据看板", 1
     props.created = props.modified = dt.datetime.combine(report.generated, dt.time())
-    props.comments, props.keywords = "由中小学校党建数据看板自动生成", "党建,统计,报告"
+    props.comments, props.keywords = "由中小学校党建数据看板自动生成", "党建，统计，报告"
 
     _para(doc, report.title, "Title")
     _para(doc, report.subtitle, "Subtitle")
     if report.demo:
         p = _para(doc, "", "说明")
-        run = p.add_run("本材料由演示数据生成,学校、党组织和各项数字均为虚构,不代表任何真实情况。")
+        run = p.add_run("本材料由演示数据生成，学校、党组织和各项数字均为虚构，不代表任何真实情况。")
         run.bold, run.font.color.rgb = True, RGBColor(0xB7, 0x1C, 0x1C)
     _filters_table(doc, report.filters + sources)
 
@@ -81,7 +81,7 @@ def write_docx(report: Report, images: dict[int, Image], sources: list[tuple[str
 def _table(doc, table: Table, number: int) -> None:
     _para(doc, f"表{number} {table.title}", "Caption")
     if not table.rows:
-        _para(doc, "(无)", "表注")
+        _para(doc, "（无）", "表注")
         return
     keys = table.keys
     cols = [keys.index(k) for k in (table.doc_columns or keys)]
@@ -107,14 +107,14 @@ def _table(doc, table: Table, number: int) -> None:
     _widths(t, [min(max(min(_display_width(titles[i]), 10), w, 4), 24) + 2 for i, w in zip(cols, widest)])
     notes = []
     if len(shown) < len(table.rows):
-        notes.append(f"仅列出前{len(shown)}条,共{len(table.rows)}条,完整名单见统计表中的“表{number} {table.title}”。")
+        notes.append(f"仅列出前{len(shown)}条，共{len(table.rows)}条，完整名单见统计表中的“表{number} {table.title}”。")
     # A table whose own note already points to the workbook needs no second pointer.
     if table.doc_columns and len(cols) < len(table.columns) and "统计表" not in table.note:
         notes.append(f"更多栏目见统计表中的“表{number}”。")
     if table.note:
         notes.append(table.note)
     if notes:
-        _para(doc, "注:" + "".join(notes), "表注")
+        _para(doc, "注：" + "".join(notes), "表注")
 
 
 def cell_text(v) -> str:
@@ -164,7 +164,7 @@ def _display_width(text: str) -> int:
 
 def _problems(doc, problems: list[str]) -> None:
     if problems:
-        _para(doc, "说明:本材料未包含部分或全部图表图片。" + ";".join(problems), "表注")
+        _para(doc, "说明：本材料未包含部分或全部图表图片。" + ";".join(problems), "表注")
 
 
 def _para(doc, text: str, style_id: str):

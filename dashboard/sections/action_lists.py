@@ -44,17 +44,17 @@ def build(ctx: Context, targets: dict[str, float] | None = None) -> Section:
     section.paragraphs = [summary.action_lists_paragraph(y, who, overdue, due_soon, len(mismatch), len(need.rows),
                                                           len(uncovered.rows))]
     cols = [Col("status", "状态", TEXT), Col("org_name", "党组织名称", TEXT), Col("org_type", "组织类型", TEXT),
-            Col("county_name", "县区", TEXT), Col("township", "乡镇(街道)", TEXT), Col("host_school_name", "依托学校", TEXT),
+            Col("county_name", "县区", TEXT), Col("township", "乡镇（街道）", TEXT), Col("host_school_name", "依托学校", TEXT),
             Col("last_election_date", "上次换届日期", DATE), Col("term_years", "任期", unit="年"),
             Col("due_date", "应换届日期", DATE)]
     section.add_table(Table(
         "elections", "换届提醒", cols, [[plain(r[c.key]) for c in cols] for _, r in elections.iterrows()],
         doc_columns=["status", "org_name", "county_name", "last_election_date", "due_date"],
         doc_max_rows=SCHOOL_LIST_DOC_ROWS,
-        note=f"应换届日期 = 上次换届日期 + 任期({rules.term_rule_text()});早于{y}年底为已逾期,"
+        note=f"应换届日期 = 上次换届日期 + 任期（{rules.term_rule_text()}）；早于{y}年底为已逾期，"
              f"此后{rules.due_soon_words()}到期为即将到期。含一级党组织下设的党支部。"))
     cols = [Col("org_name", "党组织名称", TEXT), Col("org_type", "组织类型", TEXT), Col("members", "党员数", unit="名"),
-            Col("finding", "问题", TEXT), Col("county_name", "县区", TEXT), Col("township", "乡镇(街道)", TEXT),
+            Col("finding", "问题", TEXT), Col("county_name", "县区", TEXT), Col("township", "乡镇（街道）", TEXT),
             Col("host_school_name", "依托学校", TEXT)]
     section.add_table(Table(
         "mismatch", "组织类型与党员规模不符", cols, [[plain(r[c.key]) for c in cols] for _, r in mismatch.iterrows()],
@@ -80,5 +80,5 @@ def build(ctx: Context, targets: dict[str, float] | None = None) -> Section:
             rows.append([r["unit_name"], coverage.den, coverage.num, coverage, combined.den, combined.num, combined,
                          finding])
     section.add_table(Table("below_target", f"低于目标的{unit}", cols, rows, report=False,
-                            note=f"目标:党组织覆盖率{targets['org_coverage']:g}%,一肩挑比例{targets['combined']:g}%。"))
+                            note=f"目标：党组织覆盖率{targets['org_coverage']:g}%，一肩挑比例{targets['combined']:g}%。"))
     return section

@@ -12,7 +12,7 @@ UP, DOWN, NEITHER = 1, -1, 0
 
 def rate_card(label: str, cur: Rate | None, prev: Rate | None, help_text: str | None = None,
               direction: int = NEITHER) -> Card:
-    """A rate, the change on the year compared in points, and beneath it "73.6%(335/455)"."""
+    """A rate, the change on the year compared in points, and beneath it "73.6%（335/455）"."""
     delta = None
     if cur is not None and prev is not None and cur.defined and prev.defined:
         d = cur.rounded() - prev.rounded()
@@ -23,10 +23,11 @@ def rate_card(label: str, cur: Rate | None, prev: Rate | None, help_text: str | 
                 delta=delta, direction=direction, help=help_text, rate=cur)
 
 
-def count_card(label: str, cur, prev, unit: str, help_text: str | None = None, direction: int = NEITHER) -> Card:
+def count_card(label: str, cur, prev, unit: str, help_text: str | None = None, direction: int = NEITHER,
+               since: str = "上年") -> Card:
     """A count with its unit, the change on the year compared, and beneath it the change in words."""
     delta = None if prev is None or cur is None else int(cur) - int(prev)
-    return Card(label, count(cur, unit), change(cur, prev, unit) or "上年无可比数据",
+    return Card(label, count(cur, unit), change(cur, prev, unit, since) or f"{since}无可比数据",
                 delta=f"{signed(delta)}{unit}" if delta else None, direction=direction, help=help_text,
                 count=None if cur is None else int(cur), unit=unit)
 

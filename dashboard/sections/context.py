@@ -13,7 +13,7 @@ from dashboard.scope import Scope
 
 CITY, COUNTY, TOWNSHIP, SCHOOL = "city", "county", "township", "school"
 # The unit each level compares, as titles name it ("各县区…", "各乡镇(街道)…").
-UNIT_WORDS = {CITY: "市", COUNTY: "县区", TOWNSHIP: "乡镇(街道)", SCHOOL: "学校"}
+UNIT_WORDS = {CITY: "市", COUNTY: "县区", TOWNSHIP: "乡镇（街道）", SCHOOL: "学校"}
 
 
 def scope_name(scope: Scope, counties: pd.DataFrame) -> str:
@@ -32,7 +32,7 @@ def scope_name(scope: Scope, counties: pd.DataFrame) -> str:
     elif scope.all_visible:
         place = "全市" if len(cities) <= 1 else "全辖区"
     elif not names:
-        place = "(无可查看的县区)"
+        place = "（无可查看的县区）"
     elif len(names) <= 3:
         place = "、".join(names.values())
     else:
@@ -104,4 +104,4 @@ class Context:
     @property
     def school_word(self) -> str:
         """"中小学校(幼儿园)", or nothing when one stage is chosen ("全市小学…")."""
-        return "" if self.scope.stage else "中小学校(幼儿园)"
+        return "" if self.scope.stage else "中小学校（幼儿园）"

@@ -80,9 +80,9 @@ def organisation_setup(ctx: Context) -> Section:
         return section
     c = h.current
     section.paragraphs = [summary.organisations_paragraph(h, who)]
-    section.notes = [f"一级党组织{c.orgs}个:党委{c.committees}个、党总支{c.general_branches}个、党支部{c.branches}个;"
-                     f"单独建立{c.standalone}个,联合或挂靠建立{c.joint_or_attached}个;"
-                     f"公办学校党组织{c.hosted_public}个,民办学校党组织{c.hosted_private}个。"] if c.orgs else []
+    section.notes = [f"一级党组织{c.orgs}个：党委{c.committees}个、党总支{c.general_branches}个、党支部{c.branches}个；"
+                     f"单独建立{c.standalone}个，联合或挂靠建立{c.joint_or_attached}个；"
+                     f"公办学校党组织{c.hosted_public}个，民办学校党组织{c.hosted_private}个。"] if c.orgs else []
     tf = ctx.get("orgs_by_type_formation", ctx.scope)
     if len(tf):
         pivot = tf.pivot_table(index="org_type", columns="formation", values="orgs", aggfunc="sum", fill_value=0)
@@ -108,13 +108,13 @@ def organisation_setup(ctx: Context) -> Section:
 
 
 # An organisation that cannot be placed at any school (DESIGN §3) has no unit; tables list it so.
-UNPLACED = "(未能定位到学校的党组织)"
+UNPLACED = "（未能定位到学校的党组织）"
 
 
 def schools_not_covered(ctx: Context) -> Table:
     nc = ctx.get("schools_not_covered", ctx.scope)
     cols = [Col("school_name", "学校名称", TEXT), Col("school_id", "学校标识码", TEXT), Col("county_name", "县区", TEXT),
-            Col("township", "乡镇(街道)", TEXT), Col("stage", "学段", TEXT), Col("ownership", "办学性质", TEXT),
+            Col("township", "乡镇（街道）", TEXT), Col("stage", "学段", TEXT), Col("ownership", "办学性质", TEXT),
             Col("coverage", "覆盖方式", TEXT), Col("staff", "教职工数", unit="名"),
             Col("full_members", "正式党员", unit="名")]
     return Table("not_covered", "未被党组织覆盖的学校", cols,
@@ -126,7 +126,7 @@ def schools_not_covered(ctx: Context) -> Table:
 def schools_needing_own_org(ctx: Context) -> Table:
     need = ctx.get("schools_needing_own_org", ctx.scope)
     cols = [Col("school_name", "学校名称", TEXT), Col("school_id", "学校标识码", TEXT), Col("county_name", "县区", TEXT),
-            Col("township", "乡镇(街道)", TEXT), Col("stage", "学段", TEXT), Col("coverage", "覆盖方式", TEXT),
+            Col("township", "乡镇（街道）", TEXT), Col("stage", "学段", TEXT), Col("coverage", "覆盖方式", TEXT),
             Col("covering_org", "所在党组织", TEXT), Col("full_members", "正式党员", unit="名")]
     return Table("need_own_org", "应单独建立党组织的学校", cols,
                  [[plain(r[c.key]) for c in cols] for _, r in need.iterrows()], links=list(need["school_id"]),

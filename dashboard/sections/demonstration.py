@@ -48,15 +48,15 @@ def build(ctx: Context) -> Section:
         return count_of(row[col].iloc[0]) if len(row) else None
 
     section.cards = [
-        count_card("党建示范校(累计)", c.demo_schools, p and p.demo_schools, "所",
-                   "持有未撤销党建示范校称号的学校,按最高级别计一次", UP),
-        count_card(f"{y}年新增示范校", c.demo_new, p and p.demo_new, "所", "当年获得党建示范校称号的学校"),
-        count_card("一校一品品牌学校", at(brand_years, y), at(brand_years, y - 1), "所", direction=UP),
-        count_card("五星级党组织", c.five_star, p and p.five_star, "个", f"参加星级评定的一级党组织{c.rated}个", UP),
+        count_card("党建示范校（累计）", c.demo_schools, p and p.demo_schools, "所",
+                   "持有未撤销党建示范校称号的学校，按最高级别计一次", UP, since=ctx.headline.since),
+        count_card(f"{y}年新增示范校", c.demo_new, p and p.demo_new, "所", "当年获得党建示范校称号的学校", since=ctx.headline.since),
+        count_card("一校一品品牌学校", at(brand_years, y), at(brand_years, y - 1), "所", direction=UP, since=ctx.headline.since),
+        count_card("五星级党组织", c.five_star, p and p.five_star, "个", f"参加星级评定的一级党组织{c.rated}个", UP, since=ctx.headline.since),
     ]
 
     years_axis = demo_years["year"].astype(str) + "年"
-    title = f"{who}党建示范校累计数(按最高级别)"
+    title = f"{who}党建示范校累计数（按最高级别）"
     section.add_chart(Chart("levels_trend", title, lambda: charts.stacked_bars(
         years_axis, {lv: demo_years[lv] for lv in rules.LEVELS}, title, "所"), report=False))
     title_new = f"{who}各年新增示范创建学校"
@@ -81,7 +81,7 @@ def build(ctx: Context) -> Section:
     awards = awards[awards["year"] <= y]
     if len(awards):
         pivot = awards.pivot_table(index="year", columns="kind", values="awards", aggfunc="sum", fill_value=0)
-        title_awards = f"{who}党组织获评荣誉(按授予年份)"
+        title_awards = f"{who}党组织获评荣誉（按授予年份）"
         section.add_chart(Chart("org_awards", title_awards, lambda: charts.grouped_bars(
             pivot.index.astype(str) + "年", {k: pivot[k] for k in pivot.columns}, title_awards, "个"), report=False))
     else:
@@ -92,9 +92,9 @@ def build(ctx: Context) -> Section:
     rows = [[r["unit_name"], count_of(r["total"]), *(count_of(r[lv]) for lv in rules.LEVELS), count_of(n)]
             for (_, r), n in zip(held.iterrows(), new["total"])]
     section.add_table(Table("by_unit", f"各{unit}党建示范校", cols, with_total(rows, cols), total=True,
-                            note="每所学校按所获最高级别计一次;已撤销的称号不计。", report=ctx.multi_unit))
-    for key, title, frame, new_frame, what in (("demo_years", "党建示范校(按年度)", demo_years, demo_new, "示范校累计"),
-                                               ("brand_years", "一校一品品牌学校(按年度)", brand_years, brand_new,
+                            note="每所学校按所获最高级别计一次；已撤销的称号不计。", report=ctx.multi_unit))
+    for key, title, frame, new_frame, what in (("demo_years", "党建示范校（按年度）", demo_years, demo_new, "示范校累计"),
+                                               ("brand_years", "一校一品品牌学校（按年度）", brand_years, brand_new,
                                                 "品牌学校累计")):
         cols = [Col("year", "年度", TEXT), Col("total", what, unit="所"), *level_columns(what),
                 Col("new", "当年新增", unit="所")]

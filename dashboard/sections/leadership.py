@@ -42,14 +42,14 @@ def build(ctx: Context) -> Section:
         return section
     c, p = h.current, h.previous
     if not c.combined.defined:
-        section.empty = f"{y}年{who}没有依托学校建立的一级党组织,无法计算一肩挑比例。"
-        section.paragraphs = [f"{who}没有依托学校建立的一级党组织,不计算“一肩挑”比例。"]
+        section.empty = f"{y}年{who}没有依托学校建立的一级党组织，无法计算一肩挑比例。"
+        section.paragraphs = [f"{who}没有依托学校建立的一级党组织，不计算“一肩挑”比例。"]
         return section
     section.cards = [
         rate_card("“一肩挑”比例", c.combined, p and p.combined, COMBINED_HELP, NEITHER),
         rate_card("分设比例", c.separate, p and p.separate),
         rate_card("书记空缺比例", c.vacant, p and p.vacant, direction=DOWN),
-        count_card("依托学校的一级党组织", c.combined.den, p and p.combined.den, "个"),
+        count_card("依托学校的一级党组织", c.combined.den, p and p.combined.den, "个", since=ctx.headline.since),
     ]
     section.notes = previous_note(ctx)
     section.paragraphs = [summary.leadership_paragraph(h, who)]
@@ -75,7 +75,7 @@ def build(ctx: Context) -> Section:
         section.add_chart(Chart("trend", title_trend, lambda: charts.trend(
             trend["year"], {k: [r.value for r in v] for k, v in rates.items()}, title_trend, "%", percent=True,
             labels={k: [str(r) for r in v] for k, v in rates.items()}, mark=y), report=len(trend) > 1))
-    section.notes = section.notes + ["2022年起推行党组织领导的校长负责制,规模较大的学校(党委、党总支)书记、校长逐步分设。"]
+    section.notes = section.notes + ["2022年起推行党组织领导的校长负责制，规模较大的学校（党委、党总支）书记、校长逐步分设。"]
 
     cols = lead_columns(Col("unit_name", unit, TEXT))
     section.add_table(Table("by_unit", f"各{unit}书记校长设置情况", cols,
@@ -98,12 +98,12 @@ def org_list(ctx: Context) -> Table:
     total = count_of(orgs["total_rows"].iloc[0]) if len(orgs) else 0
     cols = [Col("org_name", "党组织名称", TEXT), Col("org_type", "组织类型", TEXT), Col("formation", "组建方式", TEXT),
             Col("leadership", "书记校长设置", TEXT), Col("host_school_name", "依托学校", TEXT),
-            Col("county_name", "县区", TEXT), Col("township", "乡镇(街道)", TEXT),
+            Col("county_name", "县区", TEXT), Col("township", "乡镇（街道）", TEXT),
             Col("full_members", "正式党员数", unit="名"), Col("probationary_members", "预备党员数", unit="名")]
     rows = [[plain(r[c.key]) for c in cols] for _, r in orgs.iterrows()]
     for row, placed in zip(rows, orgs["placed_by"]):
         if placed == "unplaced":
             row[cols.index(cols[5])] = UNPLACED
-    note = (f"共{total}个一级党组织,列出前{len(orgs)}个;选择县区或其他筛选条件可查看完整名单。"
+    note = (f"共{total}个一级党组织，列出前{len(orgs)}个；选择县区或其他筛选条件可查看完整名单。"
             if total > len(orgs) else "")
     return Table("org_list", "一级党组织名单", cols, rows, note=note, report=False)

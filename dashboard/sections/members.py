@@ -21,10 +21,10 @@ def build(ctx: Context) -> Section:
         return section
     c, p = h.current, h.previous
     section.cards = [
-        count_card("党员数(年末)", c.members, p and p.members, "名", direction=UP),
-        count_card("新发展党员", c.admitted, p and p.admitted, "名", direction=UP),
-        rate_card("党员增长率", c.growth, p and p.growth, "(年末党员数 − 年初党员数) / 年初党员数", UP),
-        rate_card("每百名教职工党员数", c.per_100_staff, p and p.per_100_staff, "100 × 党员数 / 教职工数(名)", UP),
+        count_card("党员数（年末）", c.members, p and p.members, "名", direction=UP, since=ctx.headline.since),
+        count_card("新发展党员", c.admitted, p and p.admitted, "名", direction=UP, since=ctx.headline.since),
+        rate_card("党员增长率", c.growth, p and p.growth, "（年末党员数 − 年初党员数） / 年初党员数", UP),
+        rate_card("每百名教职工党员数", c.per_100_staff, p and p.per_100_staff, "100 × 党员数 / 教职工数（名）", UP),
         rate_card("预备党员占比", c.probationary, None),
         rate_card("女党员占比", c.female, None),
         rate_card("35岁及以下占比", c.young, None),
@@ -52,7 +52,7 @@ def build(ctx: Context) -> Section:
     title_per100 = f"{y}年{who}各{unit}每百名教职工党员数"
     section.add_chart(Chart("per100", title_per100, lambda: charts.rate_ranking(
         by_unit["unit_name"], by_unit["members_end"], by_unit["staff"], title_per100, keys=by_unit["unit_code"],
-        unit="", axis_title="每百名教职工党员数(名)", reference=(who, c.per_100_staff)), drill=ctx.level, report=False))
+        unit="", axis_title="每百名教职工党员数（名）", reference=(who, c.per_100_staff)), drill=ctx.level, report=False))
     title_pipe = f"{y}年{who}发展党员工作情况"
     pipeline = [c.applicants, c.activists, c.candidates, c.admitted]
     section.add_chart(Chart("pipeline", title_pipe, lambda: charts.funnel(list(PIPELINE), pipeline, title_pipe)))
@@ -91,7 +91,7 @@ def build(ctx: Context) -> Section:
                                    "candidates", "admitted_backbone")),
         Rate(count_of(r["admitted_backbone"]), count_of(r["admitted"])), count_of(r["staff"]),
         Rate(count_of(r["members_end"]), count_of(r["staff"]), unit="")] for _, r in years.iterrows()]
-    section.add_table(Table("by_year", "党员队伍情况(按年度)", cols, rows,
+    section.add_table(Table("by_year", "党员队伍情况（按年度）", cols, rows,
                             doc_columns=["year", "members_end", "admitted", "net_growth", "growth", "per_100_staff"]))
     return section
 

@@ -16,11 +16,11 @@ def coverage_cards(ctx: Context) -> list[Card]:
     """Schools, both coverage rates and organisations: the first row of the overview and coverage pages."""
     c, p = ctx.headline.current, ctx.headline.previous
     return [
-        count_card("学校数", c.schools, p and p.schools, "所"),
+        count_card("学校数", c.schools, p and p.schools, "所", since=ctx.headline.since),
         rate_card("党组织覆盖率", c.org_coverage, p and p.org_coverage,
-                  "有党组织覆盖(单独、联合或挂靠建立)的学校 / 学校数", UP),
+                  "有党组织覆盖（单独、联合或挂靠建立）的学校 / 学校数", UP),
         rate_card("党的工作覆盖率", c.work_coverage, p and p.work_coverage, "有党组织或党建指导员的学校 / 学校数", UP),
-        count_card("党组织数(一级)", c.orgs, p and p.orgs, "个"),
+        count_card("党组织数（一级）", c.orgs, p and p.orgs, "个", since=ctx.headline.since),
     ]
 
 
@@ -34,8 +34,8 @@ def build(ctx: Context, ranking: str = RANKINGS[0]) -> Section:
     section.cards = coverage_cards(ctx) + [
         rate_card("“一肩挑”比例", c.combined, p and p.combined, COMBINED_HELP, NEITHER),
         count_card("党建示范校", c.demo_schools, p and p.demo_schools, "所",
-                   "持有未撤销党建示范校称号的学校(按最高级别计一次)", UP),
-        count_card("党员数", c.members, p and p.members, "名", direction=UP),
+                   "持有未撤销党建示范校称号的学校（按最高级别计一次）", UP, since=ctx.headline.since),
+        count_card("党员数", c.members, p and p.members, "名", direction=UP, since=ctx.headline.since),
         rate_card("党员增长率", c.growth, p and p.growth, "净增党员 / 年初党员数", UP),
     ]
     section.notes = previous_note(ctx)
@@ -69,7 +69,7 @@ def ranking_chart(ctx: Context, metric: str) -> Chart:
             mem = ctx.by_unit("members_by_unit")
             return charts.rate_ranking(mem["unit_name"], mem["members_end"], mem["staff"],
                                        f"{y}年{unit}每百名教职工党员数", keys=mem["unit_code"],
-                                       unit="", axis_title="每百名教职工党员数(名)",
+                                       unit="", axis_title="每百名教职工党员数（名）",
                                        reference=(ctx.subject, c.per_100_staff))
         cov = ctx.by_unit("coverage_by_unit")
         return charts.rate_ranking(cov["unit_name"], cov["org_covered"], cov["schools"],
@@ -96,7 +96,7 @@ def key_figures(ctx: Context) -> Table:
     rated("党组织覆盖率", "org_coverage")
     rated("党的工作覆盖率", "work_coverage")
     counted("一级党组织数", "个", "orgs")
-    counted("其中:党委", "个", "committees")
+    counted("其中：党委", "个", "committees")
     counted("党总支", "个", "general_branches")
     counted("党支部", "个", "branches")
     counted("单独建立党组织", "个", "standalone")
@@ -106,11 +106,11 @@ def key_figures(ctx: Context) -> Table:
     rated("书记、校长“一肩挑”比例", "combined")
     rated("书记、校长分设比例", "separate")
     rated("书记空缺比例", "vacant")
-    counted("党建示范校(累计)", "所", "demo_schools")
+    counted("党建示范校（累计）", "所", "demo_schools")
     counted("当年新增党建示范校", "所", "demo_new")
     counted("参加星级评定的党组织", "个", "rated")
     counted("五星级党组织", "个", "five_star")
-    counted("党员数(年末)", "名", "members")
+    counted("党员数（年末）", "名", "members")
     counted("新发展党员", "名", "admitted")
     counted("党员净增", "名", "net_growth")
     rated("党员增长率", "growth")
@@ -120,7 +120,7 @@ def key_figures(ctx: Context) -> Table:
     cols = [Col("name", "指标", TEXT), Col("unit", "单位", TEXT), Col("cur", f"{c.year}年", RATE),
             Col("num", "分子", COUNT), Col("den", "分母", COUNT), Col("prev", f"{c.year - 1}年", RATE),
             Col("change", "较上年", TEXT)]
-    note = "比例的分子、分母见统计表“表1”;每百名教职工党员数 = 100 × 党员数 ÷ 教职工数。"
+    note = "比例的分子、分母见统计表“表1”；每百名教职工党员数 = 100 × 党员数 ÷ 教职工数。"
     if p is None:
         # The extract's first year (or a scope with no schools the year before): no columns of dashes.
         note += f"{c.year - 1}年没有可比较的数据。"
@@ -139,7 +139,7 @@ def _per_100_change(cur: Rate, prev: Rate | None) -> str:
 def previous_note(ctx: Context) -> list[str]:
     h = ctx.headline
     if h.previous is None and h.current is not None:
-        return [f"{h.current.year}年是数据中的第一年(或上年无符合条件的学校),没有可比较的上年数据,变化显示为“—”。"]
+        return [f"{h.current.year}年是数据中的第一年（或上年无符合条件的学校），没有可比较的上年数据，变化显示为“—”。"]
     return []
 
 

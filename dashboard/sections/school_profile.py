@@ -9,7 +9,7 @@ from dashboard.metrics import DASH
 from dashboard.sections.blocks import DATE, TEXT, Card, Chart, Col, Section, Table, count_of, plain
 from dashboard.sections.context import Context
 
-NOT_FOUND = "未找到该学校,或您无权查看该学校所在县区的数据。"
+NOT_FOUND = "未找到该学校，或您无权查看该学校所在县区的数据。"
 
 
 @dataclass
