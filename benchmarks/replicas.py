@@ -3,7 +3,7 @@ this machine, measured side by side in one run, and what a replica costs in memo
 
 For each replica count the dashboard is served by `scripts/serve.sh --workers N` on free loopback
 ports. First one websocket session per replica loads every page twice (the memory a replica has
-after a few page loads); then a stepped search: S sessions (25, 50, 100, 150 by default), each
+after a few page loads); then a stepped search: S sessions (10, 25, 50, 100, 150 by default), each
 fetching the page through nginx (so it carries the affinity cookie, as a browser does), opening
 its websocket and then changing a filter every 5 s for 60 s. A change is timed from the request to
 the end of its script run, and must show no exception and the 学校数 the extract has for the new
@@ -11,7 +11,7 @@ filters (benchmarks/wsclient.py). The ceiling is the largest S whose p95 stays u
 error; the search stops at the first step that misses. Load averages are recorded before and after
 every step. All traffic goes to 127.0.0.1, bounded in sessions and time.
 
-    python -m benchmarks.replicas --out FILE.json [--workers 1,2 --steps 25,50,100,150 --seconds 60]
+    python -m benchmarks.replicas --out FILE.json [--workers 1,2 --steps 10,25,50,100,150 --seconds 60]
 
 The serve() helper (start serve.sh, wait until nginx answers, stop it and check nothing is left)
 is also what tests/test_replicas.py uses.
@@ -189,7 +189,7 @@ def routed_session_class():
             super().__init__(url, timeout_s)
             self.cookie, self.resume, self.tap = cookie, resume, tap
             self.session_id: str | None = None
-            self.pages: dict[str, str] = {}  # url path -> page_script_hash
+            self.pages: dict[str, str] = {}  # page_script_hash -> url path
 
         async def connect(self) -> None:
             import websockets
@@ -216,7 +216,7 @@ def routed_session_class():
             else:
                 return
             for p in pages:
-                self.pages[p.url_pathname] = p.page_script_hash
+                self.pages[p.page_script_hash] = p.url_pathname
 
     return RoutedSession
 
@@ -315,14 +315,15 @@ async def visit_every_page(url: str, times: int, timeout_s: float) -> tuple[list
     s, run = await first_run(url, timeout_s, through_nginx=False, tap=True)
     errors = [f"/: {e}" for e in run.exceptions]
     try:
+        pages = sorted(s.pages.items(), key=lambda kv: kv[1])
         for _ in range(times):
-            for path, page_hash in sorted(s.pages.items()):
+            for page_hash, path in pages:
                 s.page_hash = page_hash
                 run = await s.run()
                 errors += [f"/{path}: {e}" for e in run.exceptions]
     finally:
         await s.close()
-    return sorted(s.pages), errors
+    return [path for _, path in pages], errors
 
 
 def run_step(served: Served, sessions: int, seconds: float, interval_s: float, timeout_s: float, seed: int,
@@ -406,7 +407,9 @@ def table(result: dict) -> str:
         lines.append(f"| {label} | " + " | ".join(cell(c) for c in cols) + " |")
 
     def ceiling(c):
-        return ("≥" if c["ceiling_is_lower_bound"] else "") + str(c["ceiling"])
+        if not c["ceiling"]:
+            return f"< {result['steps'][0]}"
+        return ("≥ " if c["ceiling_is_lower_bound"] else "") + str(c["ceiling"])
 
     row("会话上限（每 5 秒切换筛选，p95 < 1 秒）", ceiling)
     for n in sorted({s["sessions"] for c in cols for s in c["steps"]}):
@@ -430,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=PROJECT / "benchmarks" / "_data" / "replicas.json")
     ap.add_argument("--data", type=Path, default=None, help="extract to serve (default: the city-size benchmark extract)")
     ap.add_argument("--workers", default="1,2", help="replica counts to compare, e.g. 1,2")
-    ap.add_argument("--steps", default="25,50,100,150", help="session counts to try, in increasing order")
+    ap.add_argument("--steps", default="10,25,50,100,150", help="session counts to try, in increasing order")
     ap.add_argument("--seconds", type=float, default=60, help="length of each step once every session is open")
     ap.add_argument("--interval", type=float, default=5, help="seconds between one session's filter changes")
     ap.add_argument("--p95-ms", type=float, default=1000, help="the ceiling's p95 limit")

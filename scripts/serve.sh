@@ -80,6 +80,9 @@ mkdir -p "$run_dir"
 run_dir=$(cd "$run_dir" && pwd)
 chmod 700 "$run_dir"
 mkdir -p "$run_dir/tmp"
+# One serve.sh per runtime directory (the lock is held by its processes while they run).
+exec 9> "$run_dir/serve.lock"
+flock -n 9 || die "另一个 serve.sh 正在使用运行目录 $run_dir"
 
 # One cookie secret for every replica, so a login cookie signed by one (st.login) is valid on all.
 if [[ -z ${STREAMLIT_SERVER_COOKIE_SECRET:-} ]]; then
@@ -120,7 +123,7 @@ start_replica() {
   local i=$1 p=${ports[$1]}
   echo "$(date '+%F %T') 启动副本 $((i + 1))，端口 $p" >> "$run_dir/replica-$p.log"
   "$PYTHON" -m streamlit run app.py --server.port "$p" --server.address 127.0.0.1 \
-    --server.headless true --browser.gatherUsageStats false "${streamlit_args[@]}" \
+    --server.headless true --browser.gatherUsageStats false --server.fileWatcherType none "${streamlit_args[@]}" \
     >> "$run_dir/replica-$p.log" 2>&1 &
   pids[$i]=$!
 }

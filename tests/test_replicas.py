@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 
 from benchmarks.replicas import SERVE, first_run, free_ports, http_get, route_cookie, serve
 from dashboard.ingest import versions
@@ -155,6 +156,26 @@ def test_the_dashboard_loads_and_filters_through_nginx(served, page):
     assert all(r["status"] == "101" for r in served.access_log() if r["route"] == cookie and r["path"] == "/_stcore/stream")
 
 
+@pytest.mark.browser
+def test_an_upload_goes_to_the_replica_that_holds_the_session(served, page, tmp_path):
+    """An upload is an HTTP request of its own, addressed to the session: it must reach the
+    process that holds the session, or the page never sees the file."""
+    page.goto(f"{served.url}/data_admin")
+    wait_for_app(page)
+    check = page.get_by_role("button", name="检查文件")
+    expect(check).to_be_disabled()
+    upload = tmp_path / "行政区划.csv"
+    upload.write_text("county_code,county_name\n", encoding="utf-8")
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(upload))
+    expect(check).to_be_enabled(timeout=30_000)  # the session's next run saw the uploaded file
+    cookie = next(c["value"] for c in page.context.cookies() if c["name"] == "dashboard_route")
+    page.context.close()
+    stream = upstreams(served, cookie, "/_stcore/stream")
+    puts = [r for r in served.access_log() if r["route"] == cookie and r["method"] == "PUT"]
+    assert puts and all(r["status"].startswith("2") for r in puts)
+    assert {r["upstream"] for r in puts} == set(stream)
+
+
 def test_a_new_publish_is_served_by_every_replica_on_its_next_run(served, root):
     async def go():
         view = {"年度": "2024年", "县区": "全部"}
@@ -204,6 +225,12 @@ def test_serve_refuses_bad_arguments(tmp_path):
     assert r.returncode == 2 and "--workers 应为 1 到 32 之间的整数" in r.stderr
     r = _serve_sh("--workers", "2", "--backend-ports", "9001", "--run-dir", str(tmp_path))
     assert r.returncode == 2 and "--backend-ports 给出 1 个端口" in r.stderr
+
+
+def test_one_serve_per_runtime_directory(served):
+    r = _serve_sh("--workers", "1", "--port", str(free_ports(1)[0]), "--run-dir", str(served.run_dir))
+    assert r.returncode == 2 and "另一个 serve.sh 正在使用运行目录" in r.stderr
+    assert _healthy(served.url)  # the one running is untouched
 
 
 def test_a_replica_that_cannot_start_stops_everything(tmp_path, root):
