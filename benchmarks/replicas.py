@@ -38,8 +38,9 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 SERVE = PROJECT / "scripts" / "serve.sh"
 COOKIE = "dashboard_route"  # the affinity cookie serve.sh's nginx sets
+# A line of serve.sh's nginx access log; the upstream lists every replica tried ("a, b" or "a : b").
 _ACCESS = re.compile(r'"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) \d+ '
-                     r'upstream=(?P<upstream>\S+) route=(?P<route>\S+)')
+                     r'upstream=(?P<upstream>.*?) cookie=(?P<cookie>\S+) rt=')
 
 
 # Serving --------------------------------------------------------------------------------------------
@@ -99,12 +100,20 @@ class Served:
         return out
 
     def access_log(self) -> list[dict]:
-        """nginx's access log, one dict per request (method, path, status, upstream, route)."""
+        """nginx's access log, one dict per request (method, path, status, upstream, cookie), in order;
+        `upstream` is the replica that answered (the last one tried), `cookie` "-" when none was sent."""
         path = self.run_dir / "access.log"
         if not path.exists():
             return []
-        return [m.groupdict() for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
+        rows = [m.groupdict() for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
                 if (m := _ACCESS.search(line))]
+        for r in rows:
+            r["tried"], r["upstream"] = r["upstream"], re.split(r", | : ", r["upstream"])[-1]
+        return rows
+
+    def replica_of(self, cookie: str) -> str:
+        """The replica an affinity cookie names (r1 is the first port), as host:port."""
+        return f"127.0.0.1:{self.ports[int(cookie[1:]) - 1]}"
 
 
 @contextlib.contextmanager

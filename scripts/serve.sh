@@ -8,11 +8,12 @@
 # otherwise). nginx, run unprivileged from a config generated in the runtime directory (which also
 # holds its logs and the replicas' logs), forwards HTTP and the WebSocket (/_stcore/stream) and
 # keeps every browser on one replica: Streamlit holds a session, its uploads and its media in
-# one process. Affinity is by a cookie nginx sets on the first response (not by client address,
-# so many users behind one NAT address still spread over the replicas). nginx starts only once
-# every replica answers /_stcore/health; a replica that stops is started again, and nginx's passive
-# checks (max_fails/fail_timeout) send its users to the others meanwhile. Ctrl-C or SIGTERM
-# stops nginx and every replica.
+# one process. Affinity is by a cookie naming the replica (dashboard_route=r1…), which nginx sets
+# on the first response, new browsers getting the replicas in turn (not by client address, so
+# many users behind one NAT address still spread over the replicas). nginx starts only once every
+# replica answers /_stcore/health; a replica that stops is started again, and meanwhile nginx
+# (passive checks, max_fails/fail_timeout) sends its users to another one, moving their cookie.
+# Ctrl-C or SIGTERM stops nginx and every replica.
 #
 # The replicas share everything on disk: the data directory (DASHBOARD_DATA_DIR; each replica
 # follows its `current` link on its next run), the users file, the audit log and the login state.
@@ -162,10 +163,15 @@ nofile=$(ulimit -n)
 connections=$(( nofile - 64 < 4096 ? nofile - 64 : 4096 ))
 
 write_nginx_conf() {
-  local listen=$address servers="" user=""
+  local listen=$address pool="" singles="" targets="" learned="" unchanged="" user="" i p
   [[ $listen == *:* && $listen != \[* ]] && listen="[$listen]"
-  for p in "${ports[@]}"; do
-    servers+="        server 127.0.0.1:$p max_fails=2 fail_timeout=10s;"$'\n'
+  for (( i = 0; i < workers; i++ )); do
+    p=${ports[$i]}
+    pool+="        server 127.0.0.1:$p max_fails=2 fail_timeout=10s;"$'\n'
+    singles+="    upstream r$((i + 1)) { server 127.0.0.1:$p; keepalive 8; }"$'\n'
+    targets+="        r$((i + 1)) r$((i + 1));"$'\n'
+    learned+="        \"~(^| )127\\.0\\.0\\.1:$p\$\" r$((i + 1));"$'\n'
+    unchanged+="        r$((i + 1)):r$((i + 1)) \"\";"$'\n'
   done
   # Started as root (CI, a container), nginx's workers drop to nobody; they never touch the disk
   # (no temporary files below), so the runtime directory can stay private.
@@ -182,7 +188,7 @@ events { worker_connections $connections; }
 http {
     server_tokens off;
     log_format routed '\$remote_addr [\$time_local] "\$request" \$status \$body_bytes_sent '
-                      'upstream=\$upstream_addr route=\$route rt=\$request_time';
+                      'upstream=\$upstream_addr cookie=\$cookie_dashboard_route rt=\$request_time';
     access_log $run_dir/access.log routed;
     client_body_temp_path $run_dir/tmp/body;
     proxy_temp_path $run_dir/tmp/proxy;
@@ -191,37 +197,53 @@ http {
     scgi_temp_path $run_dir/tmp/scgi;
 
     map \$http_upgrade \$connection_upgrade { default upgrade; "" ""; }
-    # Session affinity: the route is the browser's cookie, or for a first request this request's
-    # random id, which the response then sets as the cookie.
-    map \$cookie_dashboard_route \$route { "" \$request_id; default \$cookie_dashboard_route; }
-    map \$cookie_dashboard_route \$set_route {
-        "" "dashboard_route=\$request_id; Path=/; HttpOnly; SameSite=Lax";
-        default "";
-    }
 
-    upstream dashboard {
-        hash \$route consistent;
-$servers        keepalive 16;
+    # Session affinity. A browser without the cookie (or with one naming no replica) goes to the
+    # pool, which gives new browsers the replicas in turn (least_conn: one still busy with earlier
+    # first visits is passed over), and the response sets the cookie to the replica that answered.
+    # A browser with the cookie goes straight to that replica (the pool does not see those
+    # requests); if it is down, to the pool, and the cookie follows.
+    upstream pool {
+        least_conn;
+$pool        keepalive 16;
+    }
+$singles
+    map \$cookie_dashboard_route \$target {
+$targets        default pool;
+    }
+    # The replica that answered: the last address tried ("a, b" within a group, "a : b" after failover).
+    map \$upstream_addr \$learned {
+$learned        default "";
+    }
+    map "\$cookie_dashboard_route:\$learned" \$set_route {
+$unchanged        "~:\$" "";
+        default "dashboard_route=\$learned; Path=/; HttpOnly; SameSite=Lax";
     }
 
     server {
         listen $listen:$port;
+        proxy_http_version 1.1;
+        proxy_set_header Host \$http_host;
+        proxy_set_header Upgrade \$http_upgrade;
+        proxy_set_header Connection \$connection_upgrade;
+        # Only the address nginx saw: Streamlit (uvicorn) trusts it from loopback for st.context.ip_address.
+        proxy_set_header X-Forwarded-For \$remote_addr;
+        proxy_set_header X-Forwarded-Proto \$scheme;
+        proxy_connect_timeout 5s;
+        proxy_read_timeout 1h;
+        proxy_send_timeout 1h;
+        proxy_next_upstream error timeout http_502 http_503;
+        client_max_body_size $(( max_upload_mb + 1 ))m;
+        proxy_request_buffering off;
+        proxy_max_temp_file_size 0;
+
         location / {
-            proxy_pass http://dashboard;
-            proxy_http_version 1.1;
-            proxy_set_header Host \$http_host;
-            proxy_set_header Upgrade \$http_upgrade;
-            proxy_set_header Connection \$connection_upgrade;
-            # Only the address nginx saw: Streamlit (uvicorn) trusts it from loopback for st.context.ip_address.
-            proxy_set_header X-Forwarded-For \$remote_addr;
-            proxy_set_header X-Forwarded-Proto \$scheme;
-            proxy_connect_timeout 5s;
-            proxy_read_timeout 1h;
-            proxy_send_timeout 1h;
-            proxy_next_upstream error timeout http_502 http_503;
-            client_max_body_size $(( max_upload_mb + 1 ))m;
-            proxy_request_buffering off;
-            proxy_max_temp_file_size 0;
+            proxy_pass http://\$target;
+            add_header Set-Cookie \$set_route always;
+            error_page 502 504 = @failover;
+        }
+        location @failover {
+            proxy_pass http://pool;
             add_header Set-Cookie \$set_route always;
         }
     }

@@ -9,7 +9,6 @@ that names a session id the process does not know gets a new session)."""
 import asyncio
 import concurrent.futures
 import os
-import re
 import shutil
 import signal
 import socket
@@ -77,37 +76,42 @@ def served(root, tmp_path_factory):
         yield s
 
 
-def upstreams(served, route: str, path: str | None = None, count: int = 1) -> list[str]:
-    """The upstreams nginx used for `route`'s requests (to `path`), once at least `count` are logged
-    (nginx logs a websocket when it closes)."""
+def upstreams(served, cookie: str, path: str | None = None, count: int = 1) -> list[str]:
+    """The replicas that answered the requests sent with this affinity cookie (to `path`), once at
+    least `count` are logged (nginx logs a websocket when it closes)."""
     def logged():
-        rows = [r for r in served.access_log() if r["route"] == route and (path is None or r["path"] == path)]
+        rows = [r for r in served.access_log() if r["cookie"] == cookie and (path is None or r["path"] == path)]
         return rows if len(rows) >= count else None
-    return [r["upstream"] for r in wait_for(logged, what=f"{count} logged requests of route {route} to {path}")]
+    return [r["upstream"] for r in wait_for(logged, what=f"{count} logged requests with cookie {cookie} to {path}")]
 
 
-def test_both_replicas_answer_and_new_sessions_land_on_both(served):
+def test_both_replicas_answer_and_each_browser_keeps_its_replica(served):
     for i in range(2):
         assert http_get(f"{served.backend(i)}/_stcore/health")[:2] == (200, "ok")
-    cookies = []
-    for _ in range(20):
+    assigned = []
+    for _ in range(6):
         status, body, set_cookies = http_get(served.url + "/")
         assert status == 200 and "<html" in body.lower()
         cookie = route_cookie(set_cookies)
-        assert cookie and re.fullmatch(r"[0-9a-f]{32}", cookie)
-        cookies.append(cookie)
+        assert cookie in ("r1", "r2")
+        assigned.append(cookie)
         for _ in range(2):  # a returning browser keeps its cookie: nothing new is set
             status, _, again = http_get(f"{served.url}/_stcore/health", cookie=cookie)
             assert status == 200 and route_cookie(again) is None
-    assert len(set(cookies)) == 20
-    backends = {f"127.0.0.1:{p}" for p in served.ports}
-    landed = {}
-    for c in cookies:
-        used = upstreams(served, c, count=3)
-        assert len(set(used)) == 1, f"route {c} was served by {used}"
-        landed[c] = used[0]
-    # 20 random routes on a consistent hash of two servers: all on one would be a broken hash.
-    assert set(landed.values()) == backends
+    # New browsers are given the replicas in turn, or the one not still answering an earlier first
+    # visit: either way both get some of six.
+    assert set(assigned) == {"r1", "r2"}
+    first_visits = [r for r in served.access_log() if r["cookie"] == "-" and r["path"] == "/"][-6:]
+    # The cookie names the replica that answered the first visit, and every later request goes there.
+    assert [r["upstream"] for r in first_visits] == [served.replica_of(c) for c in assigned]
+    for c in ("r1", "r2"):
+        assert set(upstreams(served, c, "/_stcore/health", count=2 * assigned.count(c))) == {served.replica_of(c)}
+    assert served.replica_of("r1") != served.replica_of("r2")
+
+
+def test_a_cookie_naming_no_replica_gets_one(served):
+    status, _, set_cookies = http_get(served.url + "/", cookie="r9")
+    assert status == 200 and route_cookie(set_cookies) in ("r1", "r2")
 
 
 def test_a_websocket_session_stays_on_its_replica(served):
@@ -125,9 +129,10 @@ def test_a_websocket_session_stays_on_its_replica(served):
         return cookie, session
 
     cookie, session = run_async(go())
-    owner = upstreams(served, cookie, "/")[0]
+    owner = served.replica_of(cookie)
+    streams = [r for r in served.access_log() if r["cookie"] == cookie and r["path"] == "/_stcore/stream"]
     assert set(upstreams(served, cookie, "/_stcore/stream", count=6)) == {owner}
-    assert all(r["status"] == "101" for r in served.access_log() if r["route"] == cookie and r["path"] == "/_stcore/stream")
+    assert all(r["status"] == "101" and r["tried"] == owner for r in streams)
 
     async def direct(i: int) -> str:
         s, _ = await first_run(served.backend(i), 60, through_nginx=False, tap=True, resume=session)
@@ -135,7 +140,7 @@ def test_a_websocket_session_stays_on_its_replica(served):
         return s.session_id
 
     # The check can fail: the other process does not know the session and starts a new one.
-    i_owner = [f"127.0.0.1:{p}" for p in served.ports].index(owner)
+    i_owner = int(cookie[1:]) - 1
     assert run_async(direct(1 - i_owner)) != session
     assert run_async(direct(i_owner)) == session
 
@@ -153,7 +158,7 @@ def test_the_dashboard_loads_and_filters_through_nginx(served, page):
     cookie = next(c["value"] for c in page.context.cookies() if c["name"] == "dashboard_route")
     page.context.close()
     assert upstreams(served, cookie, "/_stcore/stream")  # logged once the tab's websocket closed
-    assert all(r["status"] == "101" for r in served.access_log() if r["route"] == cookie and r["path"] == "/_stcore/stream")
+    assert all(r["status"] == "101" for r in served.access_log() if r["cookie"] == cookie and r["path"] == "/_stcore/stream")
 
 
 @pytest.mark.browser
@@ -171,7 +176,7 @@ def test_an_upload_goes_to_the_replica_that_holds_the_session(served, page, tmp_
     cookie = next(c["value"] for c in page.context.cookies() if c["name"] == "dashboard_route")
     page.context.close()
     stream = upstreams(served, cookie, "/_stcore/stream")
-    puts = [r for r in served.access_log() if r["route"] == cookie and r["method"] == "PUT"]
+    puts = [r for r in served.access_log() if r["cookie"] == cookie and r["method"] == "PUT"]
     assert puts and all(r["status"].startswith("2") for r in puts)
     assert {r["upstream"] for r in puts} == set(stream)
 
@@ -198,10 +203,18 @@ def test_a_new_publish_is_served_by_every_replica_on_its_next_run(served, root):
     assert after == ["6所", "6所"]   # and with S7
 
 
-def test_a_replica_that_dies_is_started_again(served):
+def test_a_replica_that_dies_is_started_again_and_its_users_move_meanwhile(served):
     before = served.replica_pids()
     port = served.ports[0]
-    os.kill(before[port], signal.SIGKILL)
+    # serve.sh paused, so the dead replica stays dead while its users are checked.
+    os.kill(served.proc.pid, signal.SIGSTOP)
+    try:
+        os.kill(before[port], signal.SIGKILL)
+        wait_for(lambda: not _healthy(served.backend(0)), what="the replica to go")
+        status, _, set_cookies = http_get(served.url + "/", cookie="r1")
+        assert status == 200 and route_cookie(set_cookies) == "r2"  # answered by r2, and the cookie follows
+    finally:
+        os.kill(served.proc.pid, signal.SIGCONT)
     after = wait_for(lambda: (p := served.replica_pids().get(port)) and p != before[port] and p, what="a new replica")
     wait_for(lambda: _healthy(served.backend(0)), timeout=120, what="the new replica's health")
     assert served.replica_pids()[served.ports[1]] == before[served.ports[1]]  # the other one untouched
