@@ -343,24 +343,33 @@ def run_step(served: Served, sessions: int, seconds: float, interval_s: float, t
     pids = list(served.replica_pids().values())
     stats = Stats()
 
+    class Window(Start):
+        """browser.Start, recording each replica's CPU when the timed window opens."""
+
+        def cpu(self):
+            return [cpu_s([p]) for p in pids]
+
     async def go():
-        start = Start(sessions, seconds, None)
+        start = Window(sessions, seconds, None)
         gate = asyncio.Semaphore(8)
         await asyncio.gather(*(paced_session(served.url, expected, years, names, stats, random.Random(seed + i),
                                              start, gate, interval_s, timeout_s) for i in range(sessions)))
         return start
 
-    load_before, cpu_before, client_before = loadavg(), [cpu_s([p]) for p in pids], time.process_time()
+    load_before, client_before = loadavg(), time.process_time()
     began = time.perf_counter()
     start = asyncio.run(go())
     ended = time.perf_counter()
-    cpu_after = [cpu_s([p]) for p in pids]
+    # From the window's start (every session open) to the last change's end: the first runs excluded.
+    cpu_before, cpu_after = start.cpu_start or [0.0] * len(pids), [cpu_s([p]) for p in pids]
     timed_s = ended - (start.deadline - seconds) if start.deadline else 0.0
     return {"sessions": sessions, "seconds": seconds, "interval_s": interval_s,
             "connect_s": (start.deadline - seconds - began) if start.deadline else None, "timed_s": timed_s,
             "response": summary(stats.responses), "changes": len(stats.responses),
             "first_run": summary(stats.loads), "loaded": len(stats.loads),
             "replica_cpu_s": [round(b - a, 2) for a, b in zip(cpu_before, cpu_after)],
+            "cpu_per_change_ms": (sum(cpu_after) - sum(cpu_before)) * 1000 / len(stats.responses)
+            if stats.responses else None,
             "client_cpu_s": round(time.process_time() - client_before, 2),
             "loadavg_before": load_before, "loadavg_after": loadavg(),
             "error_count": len(stats.errors), "errors": stats.errors[:10]}
@@ -430,6 +439,8 @@ def table(result: dict) -> str:
             return (f"p95 {r['p95']:.0f} ms，中位 {r['median']:.0f} ms，{s['changes']} 次，{s['error_count']} 错误"
                     if r.get("n") else f"{s['error_count']} 错误")
         row(f"{n} 个会话", cell)
+    row("每次切换筛选的服务器 CPU（所有副本合计，首个档位）", lambda c: f"{c['steps'][0]['cpu_per_change_ms']:.0f} ms"
+        if c["steps"] and c["steps"][0]["cpu_per_change_ms"] else "—")
     row("每个副本内存（各页访问两次后的 RSS）", lambda c: "，".join(f"{m.get('rss', 0):.0f} MB"
                                                     for m in c["rss_after_pages_mb"].values()))
     row("负载（前 → 后）", lambda c: f"{c['steps'][0]['loadavg_before'][0]} → {c['steps'][-1]['loadavg_after'][0]}"
