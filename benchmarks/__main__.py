@@ -8,7 +8,7 @@ from Chromium (the repaint of one tab, and 20 tabs changing filters at once). Wr
 docs/benchmarks.md and benchmarks/_data/results.json. Not part of the test suite: nothing here
 passes or fails on time; it fails only if a result is wrong (pandas ≠ SQL) or a step crashes.
 
-    python -m benchmarks                          # city, province, nation (about 15–20 minutes)
+    python -m benchmarks                          # city, province, nation, replicas (about 20–30 minutes)
     python -m benchmarks --quick                  # city and province, fewer samples (about 3 minutes)
     python -m benchmarks --sizes city,nation --no-browser --no-replicas
 """

@@ -31,7 +31,7 @@ start_timeout=${DASHBOARD_START_TIMEOUT:-180}
 streamlit_args=()
 
 usage() {
-  sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
   echo "默认：--workers 2 --port 8501 --address 127.0.0.1（仅本机）；局域网访问用 --address 0.0.0.0 或本机 IP"
 }
 
@@ -67,9 +67,11 @@ if [[ -n $backend_ports ]]; then
 else
   for (( i = 1; i <= workers; i++ )); do ports+=($(( port + i ))); done
 fi
+seen=" $port "
 for p in "${ports[@]}"; do
   is_port "$p" || die "副本端口应为 1 到 65535 之间的端口号，实际为“$p”"
-  [[ $p != "$port" ]] || die "副本端口 $p 与公开端口相同"
+  [[ $seen != *" $p "* ]] || die "端口 $p 重复（公开端口和各副本端口应互不相同）"
+  seen+="$p "
 done
 
 PYTHON=${DASHBOARD_PYTHON:-$PROJECT/.venv/bin/python}
@@ -284,7 +286,8 @@ while :; do
     [[ ${pids[$i]} == "$ended" ]] || continue
     n=$(( ${restarts[$i]:-0} + 1 )); restarts[$i]=$n
     echo "serve.sh：副本 $((i + 1))（端口 ${ports[$i]}）已退出，第 $n 次重新启动" >&2
-    sleep $(( n < 10 ? n : 10 ))  # back off, so a replica that cannot start does not spin
+    # Back off, so a replica that cannot start does not spin (in the background: SIGTERM still stops at once).
+    sleep $(( n < 10 ? n : 10 )) & wait $! || true
     start_replica "$i"
   done
 done
