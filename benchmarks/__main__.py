@@ -8,9 +8,9 @@ from Chromium (the repaint of one tab, and 20 tabs changing filters at once). Wr
 docs/benchmarks.md and benchmarks/_data/results.json. Not part of the test suite: nothing here
 passes or fails on time; it fails only if a result is wrong (pandas ≠ SQL) or a step crashes.
 
-    python -m benchmarks                          # city, province, nation (about 15–20 minutes)
+    python -m benchmarks                          # city, province, nation, replicas (about 20–30 minutes)
     python -m benchmarks --quick                  # city and province, fewer samples (about 3 minutes)
-    python -m benchmarks --sizes city,nation --no-browser
+    python -m benchmarks --sizes city,nation --no-browser --no-replicas
 """
 from __future__ import annotations
 
@@ -126,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tabs", type=int, default=None,
                     help="simultaneous Chromium tabs in the load test (default 20; quick 0: 20 tabs take a minute to open)")
     ap.add_argument("--load-seconds", type=float, default=None, help="length of the load test (default 60; quick 15)")
+    ap.add_argument("--no-replicas", action="store_true",
+                    help="skip the session ceiling of 1 and 2 replicas behind nginx (benchmarks/replicas.py)")
     ap.add_argument("--out", type=Path, default=PROJECT / "docs" / "benchmarks.md")
     ap.add_argument("--report-only", action="store_true", help="only write the report again from the last results")
     args = ap.parse_args(argv)
@@ -173,6 +175,13 @@ def main(argv: list[str] | None = None) -> int:
             ["benchmarks.browser", "--out", str(out), "--sessions", str(args.sessions), "--tabs", str(tabs),
              "--seconds", str(load_seconds), "--changes", "8" if quick else "12"],
             f"repaint, {args.sessions} websocket sessions and {tabs} tabs, {load_seconds:.0f} s each", out)
+
+    if not args.no_replicas:  # its table is printed as it finishes
+        print("[replicas]", flush=True)
+        out = extracts.CACHE_DIR / "replicas.json"
+        steps = ["--steps", "10,25", "--seconds", "15"] if quick else []
+        results["replicas"] = run_json(["benchmarks.replicas", "--out", str(out), *steps],
+                                       "session ceiling of 1 and 2 replicas at city size", out)
 
     results["loadavg_end"] = loadavg()
     results["total_s"] = time.perf_counter() - started
