@@ -2,6 +2,7 @@
 filters), cards, charts, tables with downloads, paragraphs and empty states. Pages stay layout only."""
 from __future__ import annotations
 
+import html
 import io
 import re
 from pathlib import Path
@@ -82,7 +83,7 @@ def missing_data_page(exc: db.ExtractMissing | None) -> None:
 
 def header(title: str, ctx: Context, question: str = "") -> None:
     st.title(title)
-    st.caption(f"{ctx.year}年 · {ctx.subject}" + (f" · {question}" if question else ""))
+    st.caption(text.literal(f"{ctx.year}年 · {ctx.subject}" + (f" · {question}" if question else "")))
 
 
 # Blocks -----------------------------------------------------------------------------------------
@@ -102,18 +103,41 @@ def cards(items: list[Card], per_row: int = 4) -> None:
 
 def notes(section: Section) -> None:
     for note in section.notes:
-        st.caption(note)
+        st.caption(text.literal(note))
 
 
 def empty(section: Section) -> bool:
     """Say why the section has nothing to show; True when it has not."""
     if section.empty:
-        st.info(section.empty, icon=":material/info:")
+        st.info(text.literal(section.empty), icon=":material/info:")
     return bool(section.empty)
 
 
-def paragraph(text: str) -> None:
-    st.code(text, language=None, wrap_lines=True)
+_COPY_SCRIPT = """
+<div class="paragraph-copy"><button type="button" data-text="{text}">复制段落</button><span></span></div>
+<script>
+(() => {{
+  const box = document.currentScript.previousElementSibling;
+  const button = box.querySelector("button"), said = box.querySelector("span");
+  button.addEventListener("click", () => {{
+    // navigator.clipboard needs https; a bureau's intranet often serves plain http.
+    const area = document.createElement("textarea");
+    area.value = button.dataset.text;
+    document.body.appendChild(area);
+    area.select();
+    const done = document.execCommand("copy");
+    area.remove();
+    said.textContent = done ? "已复制" : "复制失败，请选中文字后按 Ctrl+C";
+  }});
+}})();
+</script>"""
+
+
+def paragraph(body: str, key: str = "paragraph") -> None:
+    """A generated paragraph as text (the body font, not a code box) with a copy button beside it."""
+    box = st.container(border=True, key=key)
+    box.markdown(text.literal(body))
+    box.html(_COPY_SCRIPT.format(text=html.escape(body, quote=True)), unsafe_allow_javascript=True)
 
 
 # Tables -----------------------------------------------------------------------------------------
@@ -150,7 +174,7 @@ def table(t: Table, ctx: Context, key: str | None = None, height: int | str = "a
     schools (`links`) opens a school's profile when its row is clicked."""
     key = key or f"t_{t.key}"
     if t.note:
-        st.caption(t.note)
+        st.caption(text.literal(t.note))
     shown = display_frame(t)
     selectable = t.links is not None
     event = st.dataframe(shown, hide_index=True, key=key, height=height,
@@ -180,7 +204,7 @@ def table(t: Table, ctx: Context, key: str | None = None, height: int | str = "a
 def table_or(t: Table, ctx: Context, when_empty: str) -> None:
     """The table, or a success message when it has no rows (an action list with nothing to do)."""
     if not t.rows:
-        st.success(when_empty)
+        st.success(text.literal(when_empty))
     else:
         table(t, ctx)
 

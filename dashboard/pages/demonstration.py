@@ -2,7 +2,7 @@
 cumulative); star ratings and five-star organisations; organisation awards."""
 import streamlit as st
 
-from dashboard import ui
+from dashboard import text, ui
 from dashboard.sections import demonstration
 
 ctx = ui.context()
@@ -25,7 +25,7 @@ with left:
     if "stars" in section.charts:
         ui.chart(section.charts["stars"], "stars")
     else:
-        st.info(f"{ctx.year}年{ctx.subject}没有星级评定结果。")
+        st.info(text.literal(f"{ctx.year}年{ctx.subject}没有星级评定结果。"))
 with right:
     if "org_awards" in section.charts:
         ui.chart(section.charts["org_awards"], "org_awards")

@@ -15,7 +15,7 @@ ui.cards(section.cards)
 ui.notes(section)
 
 st.subheader("汇报材料段落")
-st.caption("以下段落由当前筛选范围的数据自动生成，点击右上角图标可复制。")
+st.caption("以下段落由当前筛选范围的数据自动生成，可直接复制到汇报材料中。")
 ui.paragraph(section.paragraphs[0])
 
 st.subheader(f"{ctx.unit_word}排名")

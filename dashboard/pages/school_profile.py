@@ -2,15 +2,15 @@
 elections, members and awards. Reached by clicking a school anywhere, or by searching here."""
 import streamlit as st
 
-from dashboard import ui
+from dashboard import text, ui
 from dashboard.sections import school_profile
 
 ctx = ui.context()
 st.title("学校画像")
 
 school_id = st.query_params.get("school")
-text = st.text_input("搜索学校（名称中的文字或10位学校标识码）", key="school_search_text")
-matches = school_profile.search(ctx, text.strip())
+typed = st.text_input("搜索学校（名称中的文字或10位学校标识码）", key="school_search_text")
+matches = school_profile.search(ctx, typed.strip())
 if len(matches):
     ids = list(matches["school_id"])
     names = {r.school_id: f"{r.school_name}({r.county_name} · {r.stage})" for r in matches.itertuples()}
@@ -20,7 +20,7 @@ if len(matches):
     if chosen and chosen != school_id:
         st.query_params["school"] = chosen
         school_id = chosen
-elif text:
+elif typed:
     st.info("没有找到名称包含该文字的学校。")
 
 if not school_id:
@@ -29,13 +29,13 @@ if not school_id:
 
 profile = school_profile.build(ctx, school_id)
 if profile.name:
-    st.header(profile.name)
-    st.caption(profile.facts)
+    st.header(text.literal(profile.name))
+    st.caption(text.literal(profile.facts))
 if profile.empty:
     if profile.found:
-        st.info(profile.empty)
+        st.info(text.literal(profile.empty))
     else:
-        st.warning(profile.empty)
+        st.warning(text.literal(profile.empty))
     st.stop()
 for col, card in zip(st.columns(4), profile.cards):
     col.metric(card.label, card.value, border=True, help=card.help)
