@@ -102,6 +102,23 @@ def test_the_command_line_refuses_the_bomb_through_its_child(tmp_path):
     assert out["rss_mb"] < 600   # the larger of the command and its child
 
 
+def test_the_command_line_report_of_a_huge_cell_stays_small(tmp_path):
+    """Reported: the command printed 135 MB for a 5-million-character cell. Now the file is
+    refused, progress goes to standard error and the check ends with its time."""
+    xml = forge.sheet_xml(f'<row r="1">{forge.inline("A1", "学校名称")}</row>'
+                          '<row r="2"><c r="A2" t="s"><v>0</v></c></row>')
+    path = tmp_path / "学校.xlsx"
+    path.write_bytes(forge.workbook(xml, forge.strings_xml(["名" * 5_000_000])))
+    proc = subprocess.run([sys.executable, "-m", "dashboard", "ingest", str(path), "--data", str(tmp_path / "root"),
+                           "--dry-run"], capture_output=True, text=True, env=ENV, cwd=tmp_path, timeout=300)
+    assert proc.returncode == 1
+    assert ("文件“学校.xlsx”工作表“Sheet1”的单元格 A2 有5000000个字符，超过每个单元格32767个字符的上限，未读取"
+            in proc.stdout)
+    assert "检查完成，用时" in proc.stdout
+    assert "正在读取“学校.xlsx”（第1个，共1个文件）" in proc.stderr
+    assert len(proc.stdout) + len(proc.stderr) < 10_000
+
+
 # ---------------------------------------------------------------- workbook limits
 
 def test_declared_rows_and_cells_over_the_limits():
@@ -281,20 +298,20 @@ def test_the_check_runs_in_a_child_and_reports_progress(tmp_path):
     assert fractions == sorted(fractions) and 0 <= fractions[0] and fractions[-1] <= 1
 
 
-def test_a_child_over_its_memory_ceiling_is_stopped_and_says_so(tmp_path):
-    """1 GB is enough to check a small upload and not a million-line one; the parent carries on."""
+def test_a_child_over_its_memory_ceiling_is_stopped_and_says_so(tmp_path, caplog):
+    """The ceiling is the child's own: under 300 MB (less than Python and the libraries take) it
+    stops at its first large allocation and says so; the same upload passes under the default,
+    and the child logs its peak."""
     small = templates.export_tables({"schools": handmade.build_tables()["schools"]}, tmp_path / "small", "csv")
-    ceiling = 1 << 30
-    assert child.prepare([(p.name, p) for p in small], tmp_path / "root", memory=ceiling).rows_accepted == 6
-    big = tmp_path / "学校.csv"
-    with open(big, "w", encoding="utf-8") as f:
-        f.write("学校标识码,学校名称,县区代码,乡镇(街道),学段,办学性质,城乡分类,开办年份,撤并年份\n")
-        for i in range(1_000_000):
-            f.write(f"{2100000000 + i},第{i}号学校名称用来占据内存,611002,城关街道,小学,公办,城区,2000,\n")
+    files = [(p.name, p) for p in small]
     with pytest.raises(child.ChildFailed) as caught:
-        child.prepare([(big.name, big)], tmp_path / "root", memory=ceiling)
+        child.prepare(files, tmp_path / "root", memory=300 << 20)
     assert caught.value.reason == "memory"
-    assert str(caught.value) == "导入进程占用内存超过上限1 GB，已终止，未做任何改动"
+    assert str(caught.value) == "导入进程占用内存超过上限300 MB，已终止，未做任何改动"
+    with caplog.at_level("INFO", logger="dashboard.ingest"):
+        assert child.prepare(files, tmp_path / "root").rows_accepted == 6
+    [peak] = [r for r in caplog.records if r.msg.startswith("import check done")]
+    assert 300 < peak.args[0] <= limits.memory_bytes() >> 20   # address space, in MB
 
 
 def test_messages_for_a_child_that_dies():

@@ -165,3 +165,23 @@ def test_a_root_from_before_the_history_keeps_its_versions(tmp_path):
     assert ids(root) == list(reversed(old))
     new = versions.publish(tables(2), root)
     assert ids(root) == [new, *reversed(old)]
+
+
+def test_the_page_says_a_publish_changed_nothing(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.ingest import templates
+
+    root = tmp_path / "root"
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(root))
+    versions.publish(tables(0), root)
+    files = templates.export_tables(tables(0), tmp_path / "upload")
+    at = AppTest.from_file(str(config.PROJECT_DIR / "dashboard" / "pages" / "data_admin.py"), default_timeout=120)
+    at.run()
+    at.session_state["ingest_plan"] = pipeline.prepare([pipeline.Upload.from_path(p) for p in files], root)
+    at.run()
+    at.checkbox(key="ingest_confirm").check().run()
+    next(b for b in at.button if b.label == "发布为当前数据").click().run()
+    assert not at.exception, at.exception
+    assert [i.value for i in at.info if i.value.startswith("未发布")] == ["未发布：与当前数据相比没有任何变化，未生成新版本。"]
+    assert len(ids(root)) == 1

@@ -9,7 +9,7 @@ pipeline.prepare, writes the Plan as a pickle into the parent's private temporar
 reports progress as JSON lines on its standard output:
 
     {"step": "正在读取……", "fraction": 0.42}   progress, fraction of the whole check (or null)
-    {"done": true}                             the Plan is written
+    {"done": true, "peak": {…}}                the Plan is written; the child's peak memory
     {"error": "memory"}                        the ceiling was reached
     {"error": "internal", "detail": "…"}       a fault (the traceback is on its standard error)
 
@@ -24,6 +24,7 @@ real size.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import inspect
 import json
@@ -102,6 +103,9 @@ def prepare(files: list[tuple[str, Path | str]], root: Path | str, *, replace_al
             errors.seek(max(0, errors.tell() - 20000))
             tail = errors.read().decode("utf-8", "replace")
         if code == 0 and last.get("done") and out.is_file():
+            peak = last.get("peak") or {}
+            log.info("import check done: peak address space %s MB, resident %s MB (ceiling %s MB)",
+                     peak.get("address_mb"), peak.get("resident_mb"), memory >> 20)
             with open(out, "rb") as f:
                 return pickle.load(f)  # written by our own child into our private directory
     _fail(code, last, tail, memory)
@@ -292,8 +296,18 @@ def main(argv: list[str]) -> int:
         traceback.print_exc()
         send(error="internal", detail=f"{type(exc).__name__}: {exc}"[:500])
         return _INTERNAL_EXIT
-    send(done=True)
+    send(done=True, peak=_peak())
     return 0
+
+
+def _peak() -> dict:
+    """The child's peak address space (what the ceiling limits) and resident memory, in MB."""
+    out = {"resident_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmPeak:"):
+                out["address_mb"] = int(line.split()[1]) // 1024
+    return out
 
 
 if __name__ == "__main__":
