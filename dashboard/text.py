@@ -14,8 +14,9 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:=&\"'^])")
 
 
 def literal(value) -> str:
-    """A value for a Streamlit string that renders Markdown (title, caption, label, notice)."""
-    return _MARKDOWN.sub(r"\\\1", str(value))
+    """A value for a Streamlit string that renders Markdown (title, caption, label, notice); a
+    line break in it would start a new Markdown block, so it becomes a space."""
+    return _MARKDOWN.sub(r"\\\1", str(value)).replace("\r", " ").replace("\n", " ")
 
 
 def plain_html(value) -> str:

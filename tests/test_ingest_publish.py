@@ -80,8 +80,11 @@ def test_killed_at_each_step_leaves_a_complete_extract(setup, tmp_path, phase):
     else:
         assert versions.current_version(root) == old
         assert _names(served) == _names(handmade.build_tables())
-    # The next publish clears what the killed one left behind.
-    versions.publish(handmade.build_tables(), root)
+    # The next publish clears what the killed one left behind (with content of its own: a publish
+    # that changes nothing makes no version).
+    third = handmade.build_tables()
+    third["schools"] = third["schools"].assign(school_name=third["schools"]["school_name"] + "(三)")
+    versions.publish(third, root)
     assert not [p for p in (root / "versions").iterdir() if p.name.startswith(".staging")]
     assert not list(root.glob(".current-*"))
 

@@ -95,6 +95,14 @@ def published(tmp_path):
     return root
 
 
+def variant(n: int) -> dict[str, pd.DataFrame]:
+    """The hand-made extract with every school renamed "…(n)": a publish that changes nothing
+    makes no version, so repeated publishes need content of their own."""
+    t = handmade.build_tables()
+    t["schools"] = t["schools"].assign(school_name=t["schools"]["school_name"] + f"({n})")
+    return t
+
+
 def sheet(table: str, df: pd.DataFrame, tmp_path, name: str | None = None):
     path = tmp_path / (name or templates.file_name(table))
     templates.write_workbook(str(path), table, df)
@@ -201,7 +209,7 @@ def test_base_files_of_the_root_can_be_restored(tmp_path):
     root = tmp_path / "root"
     extract.write_tables(handmade.build_tables(), root, demo=True)
     assert config.data_dir(root) == root
-    vid = versions.publish(handmade.build_tables(), root)
+    vid = versions.publish(variant(1), root)
     assert config.data_dir(root).name == vid
     assert [v.id for v in versions.list_versions(root)] == [vid, versions.BASE]
     versions.restore(root, versions.BASE)
@@ -210,7 +218,7 @@ def test_base_files_of_the_root_can_be_restored(tmp_path):
 
 def test_old_versions_are_pruned_but_current_kept(published):
     first = versions.current_version(published)
-    ids = [versions.publish(handmade.build_tables(), published) for _ in range(versions.KEEP + 1)]
+    ids = [versions.publish(variant(i), published) for i in range(versions.KEEP + 1)]
     kept = [v.id for v in versions.list_versions(published)]
     assert kept == list(reversed(ids))[:versions.KEEP] and first not in kept
     versions.restore(published, ids[1])
@@ -221,7 +229,7 @@ def test_old_versions_are_pruned_but_current_kept(published):
 def test_publish_refuses_when_data_changed_since_the_check(published, tmp_path):
     files = templates.export_tables(handmade.build_tables(), tmp_path / "x")
     plan = pipeline.prepare(uploads(files), published)
-    versions.publish(handmade.build_tables(), published)  # someone else publishes first
+    versions.publish(variant(1), published)  # someone else publishes first
     with pytest.raises(versions.PublishError, match="检查之后数据已被更新"):
         pipeline.publish(plan)
 
@@ -231,7 +239,7 @@ def test_publish_that_fails_validation_leaves_current_untouched(published, monke
     bad = validate.Finding("error", "schools", "", "", "测试错误")
     monkeypatch.setattr(validate, "check_dir", lambda d: [bad])
     with pytest.raises(versions.PublishError, match="未通过校验"):
-        versions.publish(handmade.build_tables(), published)
+        versions.publish(variant(1), published)
     assert versions.current_version(published) == before
     assert not [p for p in (published / "versions").iterdir() if p.name.startswith(".staging")]
 
@@ -250,6 +258,6 @@ def test_merge_key_isin_is_exact():
 
 
 def test_version_ids_keep_publish_order_within_one_second(published):
-    ids = [versions.publish(handmade.build_tables(), published) for _ in range(12)]
+    ids = [versions.publish(variant(i), published) for i in range(12)]
     assert sorted(ids, key=versions._order) == ids and len(set(ids)) == 12
     assert [v.id for v in versions.list_versions(published)] == list(reversed(ids))[:versions.KEEP]

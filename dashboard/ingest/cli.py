@@ -4,13 +4,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import time
 from pathlib import Path
 
 from dashboard import audit, config, contract
-from dashboard.ingest import pipeline, templates, versions
+from dashboard.ingest import limits, pipeline, templates, versions
 from dashboard.ingest.issues import ERROR, INFO, WARNING
 
-SHOW_ISSUES = 30
+SHOW_ISSUES = limits.SHOW_FINDINGS
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -58,6 +59,9 @@ def run(args) -> int:
             print("请指定要导入的文件,或使用 --template / --list / --restore(见 --help)", file=sys.stderr)
             return 2
         return _import(root, args)
+    except versions.NothingChanged as exc:
+        print(f"未发布：{exc}")
+        return 0
     except versions.PublishError as exc:
         print(f"未发布:{exc}", file=sys.stderr)
         return 1
@@ -81,19 +85,59 @@ def _list(root: Path) -> int:
     return 0
 
 
+class _Progress:
+    """The check's progress on standard error: one line rewritten in place on a terminal; in a
+    log, a line when the step changes (file, sheet, stage) and at most every few seconds."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.shown, self.at, self.width = "", 0.0, 0
+
+    def __call__(self, step) -> None:
+        percent = f"{step.fraction * 100:3.0f}% " if step.fraction is not None else ""
+        if self.tty:
+            line = f"{percent}{step.text}"
+            self.stream.write("\r" + line + " " * max(0, self.width - len(line)))
+            self.width = len(line)
+            self.stream.flush()
+            return
+        kind = step.text.split("：")[0]
+        now = time.monotonic()
+        if kind != self.shown or now - self.at >= 5:
+            print(f"{percent}{step.text}", file=self.stream, flush=True)
+            self.shown, self.at = kind, now
+
+    def done(self) -> None:
+        if self.tty and self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+
+
 def _import(root: Path, args) -> int:
-    uploads = []
+    from dashboard.ingest import child
+
+    files = []
     for f in args.files:
         p = Path(f)
         if not p.is_file():
             print(f"找不到文件:{f}", file=sys.stderr)
             return 1
-        uploads.append(pipeline.Upload.from_path(p))
+        files.append((p.name, p))
     cur = versions.current_version(root)
     print(f"数据目录:{root}(当前:{cur or ('目录自带数据' if versions.has_base(root) else '无数据')})")
     if root.resolve() == (config.PROJECT_DIR / "data").resolve():
         print("提示:这是项目自带的演示数据目录;真实数据建议放在项目之外,用 DASHBOARD_DATA_DIR 或 --data 指定")
-    plan = pipeline.prepare(uploads, root, replace_all=args.replace_all)
+    started = time.monotonic()
+    progress = _Progress()
+    try:
+        plan = child.prepare(files, root, replace_all=args.replace_all, on_step=progress)
+    except child.ChildFailed as exc:
+        progress.done()
+        print(f"未检查：{exc}", file=sys.stderr)
+        return 1
+    progress.done()
+    print(f"检查完成，用时{child.duration_text(time.monotonic() - started)}")
 
     print("\n各表行数(读取 = 接受 + 拒绝):")
     for line in plan.count_lines():
@@ -103,10 +147,10 @@ def _import(root: Path, args) -> int:
     shown = [i for i in plan.issues if i.severity == ERROR][:SHOW_ISSUES]
     shown += [i for i in plan.issues if i.severity == WARNING][:max(0, SHOW_ISSUES - len(shown))]
     for issue in shown:
-        print(f"  {issue}")
+        print("  " + limits.clip(str(issue)))
     for _, p in plan.problems.head(max(0, SHOW_ISSUES - len(shown))).iterrows():
-        print(f"  [拒绝] {p['_file']} {('工作表“' + p['_sheet'] + '” ') if p['_sheet'] else ''}第 {p['_row']} 行"
-              f"{('“' + p['column'] + '”列') if p['column'] else ''}:{p['message']}")
+        print("  " + limits.clip(f"[拒绝] {p['_file']} {('工作表“' + p['_sheet'] + '” ') if p['_sheet'] else ''}第 {p['_row']} 行"
+                                 f"{('“' + p['column'] + '”列') if p['column'] else ''}:{p['message']}"))
     hidden = len(errors) + len(warnings) + len(plan.problems) - SHOW_ISSUES
     if hidden > 0:
         print(f"  ……其余 {hidden} 条见问题清单")
@@ -121,7 +165,7 @@ def _import(root: Path, args) -> int:
 
     print(f"\n与当前数据相比的变化{'(当前为演示数据,将被完全替换)' if plan.base_demo else ''}:")
     for line in plan.diff.lines():
-        print("  " + line)
+        print("  " + limits.clip(line))
 
     blockers = plan.blockers(args.allow_rejects)
     if blockers:
@@ -137,7 +181,9 @@ def _import(root: Path, args) -> int:
         if input("\n确认发布以上数据?输入 y 确认:").strip().lower() not in ("y", "yes", "是"):
             print("已取消,未发布")
             return 1
+    started = time.monotonic()
     vid = pipeline.publish(plan, allow_rejects=args.allow_rejects, note=args.note, who=audit.cli_identity())
-    print(f"\n已发布版本 {vid}:{', '.join(f'{contract.TABLES[t].label} {len(df)} 行' for t, df in plan.tables.items())}")
+    print(f"\n已发布版本 {vid}:{', '.join(f'{contract.TABLES[t].label} {len(df)} 行' for t, df in plan.tables.items())}"
+          f"（发布用时{child.duration_text(time.monotonic() - started)}）")
     print("看板在下次打开页面时使用新数据;用 --list 查看版本,--restore 恢复以前的版本")
     return 0

@@ -4,15 +4,23 @@ dashboard.ingest, shared with `python -m dashboard ingest`."""
 from __future__ import annotations
 
 import hashlib
+import logging
+import tempfile
+import time
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, config, contract
-from dashboard.ingest import pipeline, rejects, templates, versions
+from dashboard import access, config, contract, text
+from dashboard.ingest import child, pipeline, rejects, templates, versions
 
 PLAN, PLAN_KEY, REJECTS, NOTICE = "ingest_plan", "ingest_plan_key", "ingest_rejects", "ingest_notice"
+CHECKED, FAILED = "ingest_checked", "ingest_failed"
 SHOWN_ISSUES = 1000
+SHOWN_FILE_ERRORS = 5
+log = logging.getLogger("dashboard.ingest")
+
 
 access.require_admin()  # the page is hidden from other roles; this also refuses a typed-in address
 root = config.data_root()
@@ -55,28 +63,61 @@ def _files_key(files, replace_all: bool) -> str:
     return h.hexdigest()
 
 
-def _check(files, replace_all: bool) -> None:
-    uploads = [pipeline.Upload(f.name, f.getvalue()) for f in files]
-    with st.spinner("正在读取和检查文件……"):
-        try:
-            plan = pipeline.prepare(uploads, root, replace_all=replace_all)
-        except Exception as exc:  # the page must survive any file; the message says what failed
-            st.session_state.pop(PLAN, None)
-            st.error(f"检查文件时出错,未做任何改动:{type(exc).__name__}: {exc}", icon=":material/error:")
-            return
-    st.session_state[PLAN] = plan
-    st.session_state[PLAN_KEY] = _files_key(files, replace_all)
-    st.session_state.pop(REJECTS, None)
+def _check(files, replace_all: bool) -> bool:
+    """Read and check the uploads in a child process (dashboard/ingest/child.py) with a memory
+    ceiling: a file that exhausts it ends that process, not the server. Progress shows as it goes;
+    True when a plan was made."""
+    for k in (PLAN, PLAN_KEY, REJECTS, CHECKED, FAILED):
+        st.session_state.pop(k, None)
+    started = time.monotonic()
+    status = st.status("正在检查上传的文件……", expanded=True)
+    bar = status.progress(0.0, text="正在启动检查……")
+
+    def on_step(step: child.Step) -> None:
+        bar.progress(step.fraction if step.fraction is not None else 0.0, text=text.literal(step.text))
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="dashboard-upload-") as tmp:
+            paths = []
+            for i, f in enumerate(files):
+                path = Path(tmp) / f"{i}{Path(f.name).suffix.lower()}"   # the user's name is only a label
+                path.write_bytes(f.getvalue())
+                paths.append((f.name, path))
+            plan = child.prepare(paths, root, replace_all=replace_all, on_step=on_step)
+    except child.ChildFailed as exc:
+        failed = f"{exc}；看板其他功能不受影响。"
+    except Exception:  # the page must survive any file; details go to the server log only
+        log.exception("import check failed")
+        failed = "检查文件时程序出错，未做任何改动；详细信息已记入服务器日志。看板其他功能不受影响。"
+    else:
+        elapsed = child.duration_text(time.monotonic() - started)
+        status.update(label=f"检查完成，用时{elapsed}", state="complete", expanded=False)
+        st.session_state[PLAN] = plan
+        st.session_state[PLAN_KEY] = _files_key(files, replace_all)
+        st.session_state[CHECKED] = elapsed
+        return True
+    status.update(label="检查未完成", state="error", expanded=False)
+    st.session_state[FAILED] = failed
+    return False
 
 
-def _show_plan(plan: pipeline.Plan) -> None:
+def _show_plan(plan: pipeline.Plan, just_checked: bool = False) -> None:
     blockers = plan.blockers()
     only_rejects = bool(plan.rows_rejected) and not plan.blockers(allow_rejects=True)
+    if st.session_state.get(CHECKED) and not just_checked:  # the check's own status says it then
+        st.caption(f"检查完成，用时{st.session_state[CHECKED]}。")
     if not blockers:
         st.success(f"检查通过:共接受 {plan.rows_accepted} 行,{len(plan.warnings)} 个警告(不影响发布)。",
                    icon=":material/task_alt:")
     else:
         st.error("不能发布:" + ";".join(blockers), icon=":material/block:")
+    # A file or sheet that could not be read at all is what the user must see first, in words
+    # (the problem table below lists it too, among the rows).
+    unread = [i for i in plan.errors if i.row is None and i.file]
+    for issue in unread[:SHOWN_FILE_ERRORS]:
+        st.error(text.literal(issue.message), icon=":material/draft:")
+    if len(unread) > SHOWN_FILE_ERRORS:
+        st.caption(f"另有{len(unread) - SHOWN_FILE_ERRORS}个文件或工作表级的错误，见问题清单。")
 
     st.subheader("各表行数")
     st.caption("读取 = 接受 + 拒绝;合计行、签字行、模板示例行不是数据,列为“跳过”。")
@@ -132,13 +173,17 @@ def _show_plan(plan: pipeline.Plan) -> None:
     if st.button("发布为当前数据", type="primary", disabled=not confirmed, icon=":material/publish:"):
         try:
             vid = pipeline.publish(plan, allow_rejects=allow, who=access.identity())
+        except versions.NothingChanged as exc:
+            st.info(f"未发布：{exc}。", icon=":material/info:")
+            return
         except versions.PublishError as exc:
-            st.error(f"未发布:{exc}", icon=":material/error:")
+            st.error(f"未发布：{exc}", icon=":material/error:")
             return
-        except Exception as exc:
-            st.error(f"发布失败,原有数据未改变:{type(exc).__name__}: {exc}", icon=":material/error:")
+        except Exception:
+            log.exception("publish failed")
+            st.error("发布失败，原有数据未改变；详细信息已记入服务器日志。", icon=":material/error:")
             return
-        for k in (PLAN, PLAN_KEY, REJECTS, "ingest_confirm", "ingest_allow_rejects"):
+        for k in (PLAN, PLAN_KEY, REJECTS, CHECKED, "ingest_confirm", "ingest_allow_rejects"):
             st.session_state.pop(k, None)
         st.session_state[NOTICE] = f"已发布版本 {vid}。各页面在下次打开时显示新数据。"
         st.rerun()
@@ -150,13 +195,16 @@ with tab_import:
     # .xls is let through so the user reads why it cannot be read, rather than a bare refusal.
     files = st.file_uploader("上传填报文件", type=["xlsx", "csv", "xls"], accept_multiple_files=True, key="ingest_files")
     replace_all = st.checkbox("替换全部现有数据(未上传的县区和年度不再保留)", key="ingest_replace_all")
+    just_checked = False
     if st.button("检查文件", type="primary", disabled=not files, icon=":material/fact_check:"):
-        _check(files, replace_all)
+        just_checked = _check(files, replace_all)
+    if st.session_state.get(FAILED) and files:
+        st.error(st.session_state[FAILED], icon=":material/error:")
     plan = st.session_state.get(PLAN)
     if plan is not None and files and st.session_state.get(PLAN_KEY) != _files_key(files, replace_all):
         st.warning("上传的文件或选项已改变,请重新检查。", icon=":material/refresh:")
     elif plan is not None:
-        _show_plan(plan)
+        _show_plan(plan, just_checked)
 
 
 # Versions ----------------------------------------------------------------------------------------
@@ -165,9 +213,10 @@ with tab_versions:
     if not found:
         st.caption("还没有发布过数据。")
     else:
-        st.markdown(f"每次发布保存为一个版本,保留最近 {versions.KEEP} 个;恢复只切换当前版本,不删除任何版本。")
+        st.markdown(f"每次发布保存为一个版本，自动保留最近发布的{versions.KEEP}个；当前版本和恢复过的版本不会被自动删除。"
+                    "恢复只切换当前版本，不删除任何版本；与当前数据相比没有变化的发布不生成新版本。")
         table = pd.DataFrame([{
-            "版本": v.id, "当前": "是" if v.current else "", "发布时间": v.created,
+            "版本": v.id, "当前": "是" if v.current else "", "恢复过": "是" if v.restored else "", "发布时间": v.created,
             "学校数": v.rows.get("schools"), "学校年度行数": v.rows.get("school_years"),
             "来源文件": "、".join(v.sources), "说明": v.note,
         } for v in found])
