@@ -77,3 +77,15 @@ def metric(page, label_start: str) -> str:
     card = page.locator("[data-testid=stMetric]").filter(
         has=page.locator("[data-testid=stMetricLabel]", has_text=label_start)).first
     return card.locator("[data-testid=stMetricValue]").inner_text().strip()
+
+
+def shown_text(value: str) -> str:
+    """What a Markdown string shows: the backslash escapes that keep data literal removed."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", value)
+
+
+def paragraph_of(at) -> str:
+    """The generated paragraph of an AppTest run (the overview's), as it reads on the page."""
+    return next(shown_text(m.value) for m in at.markdown if shown_text(m.value).startswith("截至"))

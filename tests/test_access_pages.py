@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import access, audit, auth, config, users
 from tests import handmade as h
+from tests.browser_support import paragraph_of
 from tests.access_support import (PASSWORDS, SHANGZHOU_MARKERS, Downloads, payload_texts, screen_text,
                                   write_users)
 
@@ -354,7 +355,7 @@ def test_county_user_sees_only_own_county_on_every_page(env, downloads, page):
 
 def test_county_user_overview_speaks_of_the_county_not_the_city(env):
     at = logged_in("shanyang", year="2023年")
-    paragraph = at.code[0].value
+    paragraph = paragraph_of(at)
     assert paragraph.startswith("截至2023年底，山阳县共有中小学校（幼儿园）2所"), paragraph
     assert "全市" not in paragraph
     at = visit("shanyang", "overview", year="2024年")

@@ -4,6 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import handmade as h
+from tests.browser_support import paragraph_of, shown_text
 
 PAGES = ["overview", "coverage", "leadership", "demonstration", "members", "school_profile", "action_lists"]
 # URL values as a user would type or share them; the bad ones must fall back quietly.
@@ -44,7 +45,7 @@ def captions(at) -> list[str]:
 
 def text_of(at) -> str:
     parts = [e.value for e in (*at.markdown, *at.caption, *at.info, *at.success, *at.warning, *at.code)]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(shown_text(str(p)) for p in parts)
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -74,7 +75,7 @@ def test_overview_first_year_has_no_change(app):
 
 def test_overview_paragraph_for_one_county(app):
     at = app("overview", year="2023年", county="山阳县")
-    paragraph = at.code[0].value
+    paragraph = paragraph_of(at)
     assert paragraph.startswith("截至2023年底，山阳县共有中小学校（幼儿园）2所")
     assert "党组织覆盖1所，覆盖率50.0%" in paragraph and "共有党员10名" in paragraph
     assert metrics(at)["学校数"] == "2所"
