@@ -210,9 +210,24 @@ def table_or(t: Table, ctx: Context, when_empty: str) -> None:
 
 
 # Charts -----------------------------------------------------------------------------------------
-_CHART_CONFIG = {"displaylogo": False, "locale": "zh-CN",
-                 # The camera button saves a print-size PNG with the Chinese text as drawn.
-                 "toImageButtonOptions": {"format": "png", "scale": 3}}
+# Plotly's toolbar in Chinese: only the buttons a reader needs (save the image, reset the view),
+# with their tips translated, as plotly.js reads a locale passed with the figure's config.
+_PLOTLY_ZH = {
+    "Download plot as a PNG": "下载图片（PNG）", "Download plot": "下载图片", "Reset axes": "恢复原始视图",
+    "Reset view": "恢复原始视图", "Autoscale": "自动缩放", "Zoom": "缩放", "Pan": "平移", "Zoom in": "放大",
+    "Zoom out": "缩小", "Box Select": "框选", "Lasso Select": "套索选择", "Double-click to zoom back out": "双击恢复原始视图",
+    "Taking snapshot - this may take a few seconds": "正在生成图片，请稍候", "Snapshot succeeded": "图片已生成",
+    "Sorry, there was a problem downloading your snapshot!": "图片生成失败，请重试",
+    "Double-click on legend to isolate one trace": "双击图例只显示该项", "trace": "系列",
+}
+_CHART_CONFIG = {
+    "displaylogo": False, "locale": "zh-CN",
+    "locales": {"zh-CN": {"dictionary": _PLOTLY_ZH, "format": {"decimal": ".", "thousands": ""}}},
+    "modeBarButtonsToRemove": ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d",
+                               "hoverClosestCartesian", "hoverCompareCartesian", "toggleSpikelines"],
+    # The camera button saves a print-size PNG with the Chinese text as drawn.
+    "toImageButtonOptions": {"format": "png", "scale": 3},
+}
 
 
 def chart(c: Chart, key: str | None = None) -> None:
