@@ -345,7 +345,7 @@ def test_command_writes_an_extract(tmp_path, capsys):
     demo.configure(parser)
     args = parser.parse_args(["--out", str(tmp_path), "--schools", "300", "--seed", "3"])
     assert demo.run(args) == 0
-    assert "已生成演示数据(虚构)" in capsys.readouterr().out
+    assert "已生成演示数据（虚构）" in capsys.readouterr().out
     assert (tmp_path / config.DEMO_MARKER).is_file()
     back = extract.read_tables(tmp_path)
     assert set(back) == set(contract.TABLES)
