@@ -3,8 +3,9 @@
 The digests were recorded from the single-class generator (dashboard/demo.py) before it became the
 dashboard/demo package; the package must give the same tables, value for value and type for type.
 What the generator has added since is left out of the digest: the new contract columns and tables
-(orgs.secretary_appointed_date, org_activities) and 系统级 honours, which it draws from a separate
-random stream so that everything else stays as it was.
+(orgs.secretary_appointed_date, org_activities) and 系统级 honours, which it draws from random
+streams of their own so that everything else stays as it was; and one typographic fix (the brand
+titles' colon), mapped back.
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ def pinned_part(name: str, df: pd.DataFrame) -> pd.DataFrame:
     df = df.drop(columns=ADDED_COLUMNS.get(name, []))
     if name == "honors":
         df = df[df["level"] != "系统级"].reset_index(drop=True)
+        # Since then the brand titles use the full-width colon of Chinese text.
+        df["title"] = df["title"].str.replace("“一校一品”党建品牌：", "“一校一品”党建品牌:", regex=False)
     return df
 
 

@@ -13,10 +13,9 @@ import pyarrow.compute as pc
 
 from dashboard.demo import arrays
 from dashboard.demo.arrays import at, cat, cn, compose
-from dashboard.demo.calibration import PROVINCES
 from dashboard.demo.codes import (
     ADVANCED, ATTACHED, BRAND, CITY, COMMITTEE, COMP, DEMO, GENERAL, JOINT, JUN, KG, NATIONAL, NINE, OWN,
-    PRI, PROVINCIAL, SEN, SPE, STRONGEST, TWELVE, TYPE_CODE, URBAN, VOC,
+    PRI, PROVINCIAL, SEN, SPE, STRONGEST, SYSTEM, TWELVE, TYPE_CODE, URBAN, VOC,
 )
 from dashboard.demo.regions import Regions, Townships
 from dashboard.demo.schools import Schools
@@ -173,7 +172,7 @@ def honour_titles(regions: Regions, schools: Schools, orgs, h: dict[str, np.ndar
     n = len(kind)
     owner = np.where(school >= 0, school, orgs.host[np.maximum(org, 0)])
     c = schools.county[owner]
-    province = [PROVINCES[p] for p in regions.province]
+    province = list(regions.province_name)
     body = compose(n, [
         (np.ones(n, bool), (at(regions.name, c),)),
         (level == CITY, (at(regions.city_name, c),)),
@@ -187,7 +186,10 @@ def honour_titles(regions: Regions, schools: Schools, orgs, h: dict[str, np.ndar
         (demo, (body, "中小学党建示范校")),
         (demo & kg, (body, "中小学党建示范园")),
         (demo & (level == NATIONAL), (body, "中小学校党建工作示范校")),
-        (kind == BRAND, (body, "“一校一品”党建品牌:", brands)),
+        (kind == BRAND, (body, "“一校一品”党建品牌：", brands)),
         (kind == STRONGEST, (body, "教育系统“最强党支部”")),
         (kind == ADVANCED, (body, "先进基层党组织")),
+        # 系统级: the county's education system's own Party committee (教育工委) awards it.
+        ((kind == STRONGEST) & (level == SYSTEM), (body, "教育工委“最强党支部”")),
+        ((kind == ADVANCED) & (level == SYSTEM), (body, "教育工委先进基层党组织")),
     ])

@@ -9,6 +9,7 @@ import numpy as np
 
 from dashboard import contract, rules
 from dashboard.demo import arrays
+from dashboard.demo import targets as tg
 from dashboard.demo.calibration import Plan
 from dashboard.demo.codes import (
     ADVISER, ATTACHED, BRANCH, BRANCH_HOST, COMBINED, COMMITTEE, COMMITTEE_HOST, GENERAL, GENERAL_HOST,
@@ -168,6 +169,10 @@ class OrgSet:
     first_year: np.ndarray
     child_no: np.ndarray        # a committee's branches are numbered 1, 2, …; 0 for others
     established: np.ndarray     # datetime64[D]
+    last_year: np.ndarray       # the last year it exists (one re-established as another type ends)
+    # A branch under a committee: the cumulative share of the committee's members up to and
+    # including it (1 on the last branch); 0 for others.
+    child_share: np.ndarray
 
     def __len__(self) -> int:
         return len(self.host)
@@ -181,8 +186,6 @@ class OrgSet:
 class FirstOrgs:
     """The first year's organisations and what later years start from."""
     orgs: OrgSet
-    child_parent: np.ndarray    # each committee branch's committee
-    child_share: np.ndarray     # cumulative share of its committee's members, ending at 1 on the last branch
     lead: np.ndarray            # first-year leadership
     group_org: np.ndarray       # the organisation of each group
     org_of: np.ndarray          # each school's organisation (-1: none)
@@ -231,16 +234,28 @@ def first_orgs(plan: Plan, schools: Schools, role: np.ndarray, groups: Groups, r
         parent=parent, first_year=np.full(n_top + len(child_parent), y0),
         child_no=np.r_[np.zeros(n_top, dtype=np.int64), child_no],
         established=arrays.random_day(rng, arrays.jan1(lo), arrays.dec31(hi)),
+        last_year=np.full(n_top + len(child_parent), plan.y1), child_share=np.r_[np.zeros(n_top), share],
     )
 
     # First-year leadership, exactly: the published share of 一肩挑; private and large schools
     # more often have a separate secretary.
     w = np.where(schools.private[hosts], 6.0, 1.0) * np.select(
         [otype == COMMITTEE, otype == GENERAL, formation != OWN], [3.0, 1.5, 0.8], 1.0)
-    not_combined = arrays.weighted_pick(rng, w, n_top - plan.scaled("one_shoulder"))
+    n_separate = n_top - plan.scaled("one_shoulder")
+    if y0 < REFORM_YEAR:
+        not_combined = arrays.weighted_pick(rng, w, n_separate)
+        may_fall_vacant = not_combined
+    else:
+        # After the reform every 党委 and 党总支 has a secretary of its own, who is not the principal.
+        larger = np.flatnonzero(otype != BRANCH)
+        branches = np.flatnonzero(otype == BRANCH)
+        if n_separate < len(larger):
+            raise tg.CalibrationError(f"一肩挑的党组织最多{n_top - len(larger)}个（党委、党总支均已分设）")
+        not_combined = np.sort(np.r_[larger, branches[arrays.weighted_pick(rng, w[branches], n_separate - len(larger))]])
+        may_fall_vacant = np.setdiff1d(not_combined, larger)
     lead = np.full(n_top, COMBINED)
     lead[not_combined] = SEPARATE
-    vacant = rng.choice(not_combined, size=min(len(not_combined), max(1, round(3 * plan.f))), replace=False)
+    vacant = rng.choice(may_fall_vacant, size=min(len(may_fall_vacant), max(1, round(3 * plan.f))), replace=False)
     lead[vacant] = VACANT
 
     org_of = np.full(len(schools), -1, dtype=np.int64)
@@ -248,8 +263,8 @@ def first_orgs(plan: Plan, schools: Schools, role: np.ndarray, groups: Groups, r
     grouped_schools = np.flatnonzero(groups.of >= 0)
     group_org = n_own + np.arange(groups.G)
     org_of[grouped_schools] = group_org[groups.of[grouped_schools]]
-    return FirstOrgs(orgs=orgs, child_parent=child_parent, child_share=share,
-                     lead=np.r_[lead, np.full(len(child_parent), SEPARATE)], group_org=group_org, org_of=org_of)
+    return FirstOrgs(orgs=orgs, lead=np.r_[lead, np.full(len(child_parent), SEPARATE)], group_org=group_org,
+                     org_of=org_of)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,14 +278,22 @@ class Coverage:
     group_of: np.ndarray    # each school's joint or attached group (-1: none)
     is_host: np.ndarray     # the school hosts its group's organisation
     group_host: np.ndarray  # each group's host school
+    parts: list[OrgSet]     # the organisations so far: the first year's, then each year's new ones
+    ended: dict[int, int]   # organisation -> its last year, where it ends before the last year
     n_orgs: int
 
+    def orgs(self) -> OrgSet:
+        o = OrgSet.concat(self.parts)
+        for i, y in self.ended.items():
+            o.last_year[i] = y
+        return o
 
-def coverage_events(y: int, schools: Schools, newcomers: Newcomers, groups: Groups, close_group: np.ndarray,
-                    first: FirstOrgs, c: Coverage, full_prev: np.ndarray, open_: np.ndarray, rng
-                    ) -> OrgSet | None:
+
+def coverage_events(plan: Plan, y: int, schools: Schools, newcomers: Newcomers, groups: Groups,
+                    close_group: np.ndarray, first: FirstOrgs, c: Coverage, full_prev: np.ndarray,
+                    open_: np.ndarray, goals: list, rng, crng) -> None:
     """Coverage changes at the start of year y: newcomers, their later coverage, promotions of
-    grouped schools that have grown to their own branch. Returns the organisations founded."""
+    grouped schools that have grown to their own branch; the organisations founded join c.parts."""
     org_of, cov, group_of = c.org_of, c.cov, c.group_of
     new = newcomers.schools
     at = new - newcomers.first
@@ -300,9 +323,15 @@ def coverage_events(y: int, schools: Schools, newcomers: Newcomers, groups: Grou
     size = np.bincount(group_of[current], minlength=groups.G)
     cand = np.flatnonzero(current & (full_prev >= need))
     g = group_of[cand]
-    cand = cand[(size[g] >= 3) & ~close_group[g] & (rng.random(len(cand)) < 0.7)]
-    cand = cand[np.lexsort((-full_prev[cand], group_of[cand]))]
-    promote = cand[arrays.first_of_groups(group_of[cand])]
+    may = (size[g] >= 3) & ~close_group[g]
+    lucky = rng.random(len(cand)) < 0.7
+    promote = _first_of_each_group(cand[may & lucky], full_prev, group_of)
+    upgrades = []  # (schools whose branch becomes a 党总支, branches to set up under them)
+    for goal in tg.for_year(goals, y):
+        if goal.target.established:
+            promote, upgrade, n_children = _meet_established(goal, y, schools, c, own, promote,
+                                                             cand[may & ~lucky], full_prev, open_)
+            upgrades.append((upgrade, n_children))
     left = promote[c.is_host[promote]]
     lost = np.zeros(groups.G, bool)
     lost[group_of[left]] = True
@@ -318,16 +347,93 @@ def coverage_events(y: int, schools: Schools, newcomers: Newcomers, groups: Grou
         c.group_host[group_of[heirs]] = heirs
 
     founders = np.r_[own, promote]
-    if not len(founders):
-        return None
-    ids = c.n_orgs + np.arange(len(founders))
-    org_of[founders] = ids
-    cov[founders] = OWN
-    k = len(founders)
-    est = arrays.random_day(rng, arrays.jan1(np.full(k, y)), arrays.dec31(np.full(k, y)))
-    c.n_orgs += k
-    return OrgSet(host=founders, type=np.full(k, BRANCH), formation=np.full(k, OWN), parent=np.full(k, -1),
-                  first_year=np.full(k, y), child_no=np.zeros(k, dtype=np.int64), established=est)
+    if len(founders):
+        ids = c.n_orgs + np.arange(len(founders))
+        org_of[founders] = ids
+        cov[founders] = OWN
+        k = len(founders)
+        est = arrays.random_day(rng, arrays.jan1(np.full(k, y)), arrays.dec31(np.full(k, y)))
+        c.n_orgs += k
+        c.parts.append(OrgSet(host=founders, type=np.full(k, BRANCH), formation=np.full(k, OWN),
+                              parent=np.full(k, -1), first_year=np.full(k, y), child_no=np.zeros(k, dtype=np.int64),
+                              established=est, last_year=np.full(k, plan.y1), child_share=np.zeros(k)))
+    for upgrade, n_children in upgrades:
+        if len(upgrade):
+            _re_establish(plan, y, upgrade, n_children, c, crng)
+
+
+def _first_of_each_group(cand: np.ndarray, full_prev: np.ndarray, group_of: np.ndarray) -> np.ndarray:
+    """One school per group: the one with most full members."""
+    cand = cand[np.lexsort((-full_prev[cand], group_of[cand]))]
+    return cand[arrays.first_of_groups(group_of[cand])]
+
+
+def _meet_established(goal, y: int, schools: Schools, c: Coverage, own: np.ndarray, promote: np.ndarray,
+                      waiting: np.ndarray, full_prev: np.ndarray, open_: np.ndarray):
+    """Promotions in the goal's county held back or brought forward, and the own branches to
+    re-establish as 党总支 (the largest), so that the county's new organisations are as quoted:
+    (promotions, schools whose branch becomes a 党总支, branches to set up under the new 党总支)."""
+    quota = tg.type_quota(goal.target.established)
+    if quota.get(COMMITTEE, 0):
+        raise tg.CalibrationError("演示数据不会在首年之后新设党委")
+    n_general = quota.get(GENERAL, 0)
+    in_county = schools.county == goal.county
+    here = promote[in_county[promote]]
+    fixed = int(in_county[own].sum())  # newcomers' own branches: they cannot wait
+    # A 党总支 has at least two branches under it; the rest of the quoted 党支部 are promotions.
+    min_children = 2 * n_general
+    if BRANCH in quota:
+        room = quota[BRANCH] - fixed - min_children
+        if room < 0:
+            raise tg.CalibrationError(f"当年新成立党支部：至少有{fixed + min_children}个")
+        if len(here) > room:
+            # Held back a year: the ones with fewest members.
+            here = here[np.argsort(-full_prev[here], kind="stable")][:room]
+        elif len(here) < room:
+            taken = c.group_of[here]
+            more = waiting[in_county[waiting] & ~np.isin(c.group_of[waiting], taken)]
+            here = np.r_[here, _first_of_each_group(more, full_prev, c.group_of)[:room - len(here)]]
+        n_children = quota[BRANCH] - fixed - len(here)
+    else:
+        n_children = min_children
+    promote = np.r_[promote[~in_county[promote]], here]
+    promote = promote[np.lexsort((promote, c.group_of[promote]))]
+
+    orgs = c.orgs()
+    own_branch = np.flatnonzero((orgs.last_year >= y) & (orgs.type == BRANCH) & (orgs.formation == OWN)
+                                & (orgs.parent < 0))
+    host = orgs.host[own_branch]
+    host = host[(c.org_of[host] == own_branch) & open_[host] & in_county[host]]
+    upgrade = host[np.argsort(-full_prev[host], kind="stable")][:n_general]
+    if len(upgrade) < n_general:
+        raise tg.CalibrationError(f"当年新成立党总支：需要{n_general}个，只有{len(upgrade)}个党支部可改建")
+    return promote, upgrade, n_children
+
+
+def _re_establish(plan: Plan, y: int, schools: np.ndarray, n_children: int, c: Coverage, crng) -> None:
+    """Each school's own branch, grown past a branch's size, is re-established as a 党总支 with
+    branches under it: the branch ends the year before; the 党总支 and its branches are new."""
+    k = len(schools)
+    per = arrays.alloc(n_children, np.ones(k))
+    general = c.n_orgs + np.arange(k)
+    for s in schools:
+        c.ended[int(c.org_of[s])] = y - 1
+    c.org_of[schools] = general
+    est = arrays.random_day(crng, arrays.jan1(np.full(k, y)), arrays.dec31(np.full(k, y)))
+    parent = np.repeat(general, per)
+    n = k + len(parent)
+    weights = crng.gamma(8.0, size=len(parent))
+    share = np.zeros(len(parent))
+    for g in general:
+        mine = parent == g
+        share[mine] = np.cumsum(weights[mine]) / weights[mine].sum()
+    c.parts.append(OrgSet(
+        host=np.r_[schools, np.repeat(schools, per)], type=np.r_[np.full(k, GENERAL), np.full(len(parent), BRANCH)],
+        formation=np.full(n, OWN), parent=np.r_[np.full(k, -1), parent], first_year=np.full(n, y),
+        child_no=np.r_[np.zeros(k, dtype=np.int64), arrays.rank_in_groups(parent) + 1],
+        established=np.r_[est, np.repeat(est, per)], last_year=np.full(n, plan.y1),
+        child_share=np.r_[np.zeros(k), share]))
+    c.n_orgs += n
 
 
 # ---------------------------------------------------------------------------------------------
@@ -344,7 +450,7 @@ class OrgYears:
     term: np.ndarray                # each organisation's term of office in years
 
 
-def org_years(plan: Plan, schools: Schools, first: FirstOrgs, history, rng) -> OrgYears:
+def org_years(plan: Plan, schools: Schools, first: FirstOrgs, history, goals: list, rng, crng) -> OrgYears:
     """Leadership, elections, stars and members of every organisation in every year it exists."""
     y0, y1 = plan.y0, plan.y1
     o = history.orgs
@@ -367,6 +473,12 @@ def org_years(plan: Plan, schools: Schools, first: FirstOrgs, history, rng) -> O
     steps = np.rint(term[:, None] * 365.25).astype(np.int64) + delay
     elections = d0.astype("datetime64[D]").astype(np.int64)[:, None] + np.c_[np.zeros(n_orgs, np.int64),
                                                                              np.cumsum(steps, axis=1)]
+    county = schools.county[o.host]
+    for goal in goals:
+        if goal.target.elected:
+            y = goal.year
+            tg.meet_elections(goal, elections, (first_year <= y) & (o.last_year >= y), county == goal.county,
+                              otype, first_year == y, crng)
 
     rows = {k: [] for k in ORG_ROW_KEYS}
     # A first-year vacancy was held by one of the two arrangements before it fell vacant.
@@ -376,7 +488,8 @@ def org_years(plan: Plan, schools: Schools, first: FirstOrgs, history, rng) -> O
     children = np.flatnonzero(parent >= 0)
     child_no = o.child_no[children]
     for y in plan.years:
-        idx = np.flatnonzero(first_year <= y)
+        exists = (first_year <= y) & (o.last_year >= y)
+        idx = np.flatnonzero(exists)
         newly = first_year == y
         if y == y0:
             lead = first.lead.copy()
@@ -402,12 +515,14 @@ def org_years(plan: Plan, schools: Schools, first: FirstOrgs, history, rng) -> O
                 star = np.where(rated, np.clip(star + step, 1, 5), star)
                 start_now = ~rated & ~newly & (first_year < y) & ((y > y0 + 1) | (rng.random(n_orgs) < 0.75))
                 star = np.where(start_now, rng.choice(_STARS, size=n_orgs, p=[0.05, 0.20, 0.40, 0.25, 0.10]), star)
+                for goal in tg.for_year(goals, y):
+                    tg.meet_stars(goal, star, exists & top & (county == goal.county), crng)
         full, prob = history.members_by_org[y]
         full = np.r_[full, np.zeros(n_orgs - len(full), np.int64)]
         prob = np.r_[prob, np.zeros(n_orgs - len(prob), np.int64)]
         if len(children):
             # Branches of a committee share its members; the committee row keeps the total.
-            cs = first.child_share
+            cs = o.child_share[children]
             prev_cs = np.r_[0.0, cs[:-1]]
             prev_cs = np.where(child_no == 1, 0.0, prev_cs)
             for arr in (full, prob):

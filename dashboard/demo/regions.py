@@ -28,6 +28,7 @@ class Regions:
     base_towns: np.ndarray  # townships the calibration names (0: derive from the size)
     base_streets: np.ndarray
     province: np.ndarray    # int: the code's first two digits
+    province_name: np.ndarray  # object
 
     @property
     def K(self) -> int:
@@ -94,6 +95,7 @@ def build_regions(plan: Plan, rng) -> Regions:
         city_code=np.array(city_codes, dtype=object), city_name=np.array(city_names, dtype=object),
         weight=np.array(weights), base_towns=np.array(towns), base_streets=np.array(streets),
         province=np.array([int(c[:2]) for c in codes]),
+        province_name=np.array([PROVINCES.get(int(c[:2]), cal.province_name) for c in codes], dtype=object),
     )
 
 

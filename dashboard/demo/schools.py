@@ -102,7 +102,8 @@ def first_year_schools(plan: Plan, regions: Regions, rng) -> tuple[Schools, Town
         stage[rng.choice(idx, size=k, replace=False)] = child
 
     private = rng.random(n) < _PRIVATE_SHARE[stage]
-    probs = _LOCALE_SHARE[stage].copy()
+    locale_share = plan.calibration.locale_share
+    probs = _LOCALE_SHARE[stage].copy() if locale_share is None else np.tile(locale_share, (n, 1))
     probs[private & (stage == KG)] = _PRIVATE_KG_LOCALE_SHARE
     locale = arrays.draw(rng, probs)
     staff = draw_staff(rng, stage, locale, private)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dashboard.demo import members as mem
+from dashboard.demo import targets as tg
 from dashboard.demo.calibration import Plan
 from dashboard.demo.codes import KG, NONE, OWN, by_stage
 from dashboard.demo.members import FirstYearMembers
@@ -45,7 +46,7 @@ class History:
 
 
 def simulate(plan: Plan, schools: Schools, newcomers: Newcomers, groups: Groups, close_group: np.ndarray,
-             role: np.ndarray, m0: FirstYearMembers, first: FirstOrgs, rng) -> History:
+             role: np.ndarray, m0: FirstYearMembers, first: FirstOrgs, goals: list, rng, crng) -> History:
     N = len(schools)
     y0 = plan.y0
     stage = schools.stage
@@ -62,8 +63,7 @@ def simulate(plan: Plan, schools: Schools, newcomers: Newcomers, groups: Groups,
     cov = np.where(org_of >= 0, np.where(group_of >= 0, groups.formation[np.maximum(group_of, 0)], OWN),
                    NONE).astype(np.int64)
     c = Coverage(org_of=org_of, cov=cov, group_of=group_of, is_host=is_host, group_host=groups.host.copy(),
-                 n_orgs=len(first.orgs))
-    org_parts = [first.orgs]
+                 parts=[first.orgs], ended={}, n_orgs=len(first.orgs))
     end = np.zeros(N, dtype=np.int64)
     prob_prev = np.zeros(N, dtype=np.int64)
     adm_prev = np.zeros(N, dtype=np.int64)
@@ -74,10 +74,8 @@ def simulate(plan: Plan, schools: Schools, newcomers: Newcomers, groups: Groups,
         open_ = (schools.opened <= y) & ((schools.closed < 0) | (schools.closed > y))
         if y > y0:
             drift *= np.exp(rng.normal(0, 0.025, N))
-            founded = coverage_events(y, schools, newcomers, groups, close_group, first, c, end - prob_prev,
-                                      open_, rng)
-            if founded is not None:
-                org_parts.append(founded)
+            coverage_events(plan, y, schools, newcomers, groups, close_group, first, c, end - prob_prev, open_,
+                            goals, rng, crng)
         hosts_by_year[y] = c.group_host.copy()
         idx = np.flatnonzero(open_)
         # A new school fills its posts over its first years; staff stays within its stage's range.
@@ -96,6 +94,8 @@ def simulate(plan: Plan, schools: Schools, newcomers: Newcomers, groups: Groups,
         female = np.minimum(e, np.rint(e * f_share[idx])).astype(np.int64)
         young = np.minimum(e, np.rint(e * np.minimum(young_share[idx] + 0.012 * (y - y0), 1))).astype(np.int64)
         pipe = mem.pipeline(plan, y, flows, staff, cov[idx], rng)
+        for goal in tg.for_year(goals, y):
+            tg.meet_backbone(goal, pipe["backbone"], flows["admitted"], schools.county[idx] == goal.county)
         end[idx] = e
         prob_prev[idx] = flows["prob"]
         adm_prev[:] = 0
@@ -116,6 +116,6 @@ def simulate(plan: Plan, schools: Schools, newcomers: Newcomers, groups: Groups,
             np.bincount(org_of[idx][has], weights=flows["prob"][has], minlength=c.n_orgs).astype(np.int64))
     # Row arrays are kept as int32 until the tables are built: at national size they are the
     # bulk of the memory.
-    return History(rows={k: np.concatenate(rows.pop(k)) for k in list(rows)}, orgs=OrgSet.concat(org_parts),
+    return History(rows={k: np.concatenate(rows.pop(k)) for k in list(rows)}, orgs=c.orgs(),
                    members_by_org=members_by_org, hosts_by_year=hosts_by_year, group_of=group_of,
                    group_org=first.group_org)
