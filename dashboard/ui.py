@@ -18,12 +18,15 @@ from dashboard.sections.context import SCHOOL, Context, scope_name
 
 PAGES_DIR = "dashboard/pages"
 STYLESHEET = Path(__file__).resolve().parent / "static" / "app.css"
+CHINESE_INTERFACE = Path(__file__).resolve().parent / "static" / "zh.js"
 
 
 # The frame --------------------------------------------------------------------------------------
 def frame() -> Scope | None:
     """Check the extract, show the filter bar; None when there is no data."""
     st.html(STYLESHEET)
+    # A static script of the project's (no data in it): Streamlit's own English words in Chinese.
+    st.html(f"<script>{CHINESE_INTERFACE.read_text(encoding='utf-8')}</script>", unsafe_allow_javascript=True)
     try:
         scope = filters.filter_bar()
     except db.ExtractMissing as exc:

@@ -70,4 +70,4 @@ def test_page_shows_a_blocked_plan(root, tmp_path):
     assert not at.exception, at.exception
     assert "有 3 行被拒绝" in at.error[0].value
     assert not [b for b in at.button if b.label == "发布为当前数据"]
-    assert any(d.label == "下载问题清单和被拒绝的行(Excel)" for d in at.get("download_button"))
+    assert any(d.label == "下载问题清单和被拒绝的行（Excel）" for d in at.get("download_button"))

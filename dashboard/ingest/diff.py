@@ -29,20 +29,20 @@ class Diff:
     def lines(self, limit: int = 40) -> list[str]:
         if self.unchanged:
             return ["与当前数据相比没有任何变化"]
-        out = [f"学校:新增 {len(self.schools_added)} 所,减少 {len(self.schools_removed)} 所,信息变化 {len(self.schools_changed)} 所"]
+        out = [f"学校：新增 {len(self.schools_added)} 所，减少 {len(self.schools_removed)} 所，信息变化 {len(self.schools_changed)} 所"]
         for label, frame in (("新增", self.schools_added), ("减少", self.schools_removed)):
             if len(frame):
                 names = "、".join(f"{n}({i})" for i, n in zip(frame["school_id"][:10], frame["school_name"][:10]))
                 more = f" 等 {len(frame)} 所" if len(frame) > 10 else ""
                 out.append(f"  {label}:{names}{more}")
         if len(self.regions_added) or len(self.regions_removed):
-            out.append(f"县区:新增 {len(self.regions_added)} 个,减少 {len(self.regions_removed)} 个")
+            out.append(f"县区：新增 {len(self.regions_added)} 个，减少 {len(self.regions_removed)} 个")
         shown = self.totals.head(limit)
         for r in shown.itertuples(index=False):
             year = "" if pd.isna(r.年度) else f"{int(r.年度)}年 "
-            out.append(f"{r.数据表} {year}{r.指标}:{_n(r.原值)} → {_n(r.新值)}({_signed(r.变化)})")
+            out.append(f"{r.数据表} {year}{r.指标}：{_n(r.原值)} → {_n(r.新值)}（{_signed(r.变化)}）")
         if len(self.totals) > limit:
-            out.append(f"……另有 {len(self.totals) - limit} 项合计值变化,见页面或问题清单")
+            out.append(f"……另有 {len(self.totals) - limit} 项合计值变化，见页面或问题清单")
         return out
 
 

@@ -108,7 +108,7 @@ def _lock(root: Path):
         try:
             fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise PublishError("另一个导入或恢复操作正在进行,请稍后再试") from None
+            raise PublishError("另一个导入或恢复操作正在进行，请稍后再试") from None
         try:
             yield
         finally:
@@ -145,7 +145,7 @@ def list_versions(root: Path | str) -> list[VersionInfo]:
     if has_base(root):
         from dashboard import db
 
-        out.append(VersionInfo(BASE, root, cur is None, note="数据目录自带的数据" + ("(演示数据)" if db.is_demo(root) else "")))
+        out.append(VersionInfo(BASE, root, cur is None, note="数据目录自带的数据" + ("（演示数据）" if db.is_demo(root) else "")))
     return out
 
 
@@ -271,7 +271,7 @@ def _remove_leftovers(root: Path) -> None:
 def _point_current(root: Path, target: str | None) -> None:
     link = root / config.CURRENT_LINK
     if link.exists() and not link.is_symlink():
-        raise PublishError(f"{link} 不是链接,无法切换版本;请检查数据目录")
+        raise PublishError(f"{link} 不是链接，无法切换版本；请检查数据目录")
     if target is None:
         with contextlib.suppress(FileNotFoundError):
             link.unlink()
@@ -295,7 +295,7 @@ def publish(tables: dict[str, pd.DataFrame], root: Path | str, *, sources: list[
     with _lock(root):
         cur = current_version(root)
         if expected_current is not False and cur != expected_current:
-            raise PublishError(f"检查之后数据已被更新(当前版本 {cur or BASE}),请重新检查后再发布")
+            raise PublishError(f"检查之后数据已被更新（当前版本 {cur or BASE}），请重新检查后再发布")
         _remove_leftovers(root)
         content = fingerprint(tables)
         if content == _current_fingerprint(root):
@@ -315,7 +315,7 @@ def publish(tables: dict[str, pd.DataFrame], root: Path | str, *, sources: list[
         if errors:
             shutil.rmtree(staging, ignore_errors=True)
             shown = ";".join(str(f) for f in errors[:5])
-            raise PublishError(f"写出的数据未通过校验({len(errors)} 个错误),未发布:{shown}")
+            raise PublishError(f"写出的数据未通过校验（{len(errors)} 个错误），未发布：{shown}")
         _checkpoint("checked")
         os.rename(staging, root / VERSIONS / vid)
         _fsync_dir(root / VERSIONS)
@@ -334,16 +334,16 @@ def restore(root: Path | str, version: str) -> None:
     with _lock(root):
         if version == BASE:
             if not has_base(root):
-                raise PublishError("数据目录本身没有数据文件,无法恢复到 base")
+                raise PublishError("数据目录本身没有数据文件，无法恢复到 base")
             _point_current(root, None)
             return
         path = root / VERSIONS / version
         if not _ID.match(version) or not path.is_dir():
             known = "、".join(v.id for v in list_versions(root)) or "无"
-            raise PublishError(f"没有版本“{version}”(现有版本:{known})")
+            raise PublishError(f"没有版本“{version}”（现有版本：{known}）")
         missing = db.missing_tables(path)
         if missing:
-            raise PublishError(f"版本 {version} 缺少数据文件:{'、'.join(missing)},无法恢复")
+            raise PublishError(f"版本 {version} 缺少数据文件：{'、'.join(missing)}，无法恢复")
         _record(root, "restore", version)
         _point_current(root, version)
 
