@@ -96,7 +96,7 @@ def rate_ranking(names, nums, dens, title: str, keys=None, target: float | None 
         _mark(fig, target, f"目标 {target:g}%", GOLD, "dot", "bottom left")
     # Room on the right of the axis for the longest label, e.g. "100.0%(1077/1077)".
     longest = max([len(str(r[1])) for r in rows] + [1])
-    fig.update_layout(template=TEMPLATE, title=title + note, height=max(340, 120 + 42 * len(rows)),
+    fig.update_layout(template=TEMPLATE, title=plain_html(title) + note, height=max(340, 120 + 42 * len(rows)),
                       margin=dict(r=30 + 9 * longest, t=90, b=70 if target is not None else 10),
                       xaxis=dict(title=axis_title, range=[0, upper], ticksuffix=unit,
                                  **({"dtick": 20} if unit == "%" else {})),
@@ -126,7 +126,7 @@ def count_ranking(names, values, title: str, unit: str, keys=None, highlight=Non
     ))
     top = max([int(r[1]) for r in rows] + [1])
     longest = max([len(f"{int(r[1])}{unit}") for r in rows] + [1])
-    fig.update_layout(template=TEMPLATE, title=title + note, height=max(320, 90 + 42 * len(rows)),
+    fig.update_layout(template=TEMPLATE, title=plain_html(title) + note, height=max(320, 90 + 42 * len(rows)),
                       margin=dict(r=30 + 10 * longest),
                       xaxis=dict(title=f"数量（{unit}）", range=[0, top * 1.05], **integer_ticks(top)),
                       yaxis=dict(title=None))
@@ -154,7 +154,7 @@ def stacked_bars(categories, parts: dict[str, list], title: str, unit: str, perc
     top = max(totals + [0])
     value_axis = dict(title="占比（%）" if percent else f"数量（{unit}）", ticksuffix="%" if percent else "",
                       **({"range": [0, 100], "dtick": 20} if percent else integer_ticks(top)))
-    fig.update_layout(template=TEMPLATE, title=title, barmode="stack",
+    fig.update_layout(template=TEMPLATE, title=plain_html(title), barmode="stack",
                       height=max(380, 110 + 42 * len(categories)) if horizontal else 460,
                       **({"xaxis": value_axis, "yaxis": dict(title=None, autorange="reversed")} if horizontal
                          else {"yaxis": value_axis, "xaxis": dict(title=None, type="category")}))
@@ -181,7 +181,7 @@ def trend(years, series: dict[str, list], title: str, unit: str, percent: bool =
     top = max([v for vals in series.values() for v in vals if v is not None] + [0])
     if mark is not None:
         fig.add_vline(x=mark, line_dash="dot", line_color=GREY, line_width=1)
-    fig.update_layout(template=TEMPLATE, title=title, height=440,
+    fig.update_layout(template=TEMPLATE, title=plain_html(title), height=440,
                       # Half a year of padding so the first and last points' labels are not cut.
                       xaxis=dict(title="年度", dtick=1, tickformat="d", ticksuffix="年",
                                  range=[min(years, default=0) - 0.5, max(years, default=0) + 0.5]),
@@ -201,7 +201,7 @@ def grouped_bars(categories, series: dict[str, list], title: str, unit: str) -> 
                              textposition="outside", textfont=dict(size=MIN_TEXT + 1), cliponaxis=False,
                              hovertemplate="%{x} " + plain_html(name) + "：%{y}" + unit + "<extra></extra>"))
     top = max([int(v) for values in series.values() for v in values] + [0])
-    fig.update_layout(template=TEMPLATE, title=title, barmode="group", height=460,
+    fig.update_layout(template=TEMPLATE, title=plain_html(title), barmode="group", height=460,
                       xaxis=dict(title=None, type="category"),
                       yaxis=dict(title=f"数量（{unit}）", range=[0, max(top, 1) * 1.15], **integer_ticks(top)))
     return _legend_room(fig)
@@ -212,7 +212,7 @@ def funnel(stages: list[str], values: list[int], title: str) -> go.Figure:
     fig = go.Figure(go.Funnel(y=stages, x=[int(v) for v in values], textinfo="value",
                               textfont=dict(size=MIN_TEXT + 2), marker=dict(color=PALETTE[: len(stages)]),
                               hovertemplate="%{y}：%{x}名<extra></extra>"))
-    fig.update_layout(template=TEMPLATE, title=title, height=380)
+    fig.update_layout(template=TEMPLATE, title=plain_html(title), height=380)
     return fig
 
 

@@ -11,12 +11,17 @@ import re
 # HTML could read as markup; a backslash makes each one literal (CommonMark escapes any ASCII
 # punctuation).
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:=&\"'^])")
+# GitHub-flavoured Markdown also links bare addresses ("http://…", "www.…", "a@b.cn") whatever is
+# escaped; an invisible word joiner inside each such prefix stops that and shows the same text.
+_AUTOLINK = re.compile(r"(?i)(https?:|ftp:|www|@)")
+_JOINER = "\u2060"
 
 
 def literal(value) -> str:
     """A value for a Streamlit string that renders Markdown (title, caption, label, notice); a
     line break in it would start a new Markdown block, so it becomes a space."""
-    return _MARKDOWN.sub(r"\\\1", str(value)).replace("\r", " ").replace("\n", " ")
+    value = _AUTOLINK.sub(lambda m: m.group(1)[:-1] + _JOINER + m.group(1)[-1], str(value))
+    return _MARKDOWN.sub(r"\\\1", value).replace("\r", " ").replace("\n", " ")
 
 
 def plain_html(value) -> str:

@@ -38,7 +38,8 @@ if profile.empty:
         st.warning(text.literal(profile.empty))
     st.stop()
 for col, card in zip(st.columns(4), profile.cards):
-    col.metric(card.label, card.value, border=True, help=card.help)
+    # A card here holds the school's own values (its organisation's name): text, never Markdown.
+    col.metric(card.label, text.literal(card.value), border=True, help=card.help and text.literal(card.help))
 
 left, right = st.columns(2)
 with left:

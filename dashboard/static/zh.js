@@ -19,9 +19,18 @@
     "Show password text": "显示密码", "Hide password text": "隐藏密码", "View less": "收起", "View more": "展开",
     "Select all": "全选", "Deselect all": "取消全选", "Sort ascending": "升序", "Sort descending": "降序",
   };
-  const help = /^Help for (.*)$/;
+  const PATTERNS = [
+    [/^Help for (.*)$/, m => "说明：" + m[1]],
+    [/^(\d+) results? available\.?$/, m => `共${m[1]}个选项`],
+    [/^(\d+) options? available\.?$/, m => `共${m[1]}个选项`],
+  ];
   const ATTRS = ["title", "aria-label", "placeholder"];
-  const say = v => { const t = v.trim(); if (t in WORDS) return WORDS[t]; const m = help.exec(t); return m ? "说明：" + m[1] : null; };
+  const say = v => {
+    const t = v.trim();
+    if (t in WORDS) return WORDS[t];
+    for (const [re, make] of PATTERNS) { const m = re.exec(t); if (m) return make(m); }
+    return null;
+  };
   const fix = root => {
     if (root.nodeType === Node.TEXT_NODE) {
       const z = say(root.nodeValue); if (z !== null) root.nodeValue = z; return;
