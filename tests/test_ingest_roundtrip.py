@@ -74,7 +74,7 @@ def test_templates_have_labels_drop_downs_and_an_example(tmp_path):
 def test_untouched_templates_import_nothing(tmp_path):
     plan = pipeline.prepare(uploads(templates.write_templates(tmp_path / "t")), tmp_path / "root")
     assert all(c.read == 0 and c.skipped == 1 for c in plan.counts.values())
-    assert sum(1 for i in plan.issues if i.message == "模板中的示例行,未导入") == len(contract.TABLES)
+    assert sum(1 for i in plan.issues if i.message == "模板中的示例行，未导入") == len(contract.TABLES)
     assert plan.blockers() == ["没有可导入的数据行"]
 
 
@@ -152,7 +152,7 @@ def test_demo_data_is_replaced_not_merged(tmp_path):
     plan = pipeline.prepare([Upload.from_path(sheet("schools", schools, tmp_path))], root)
     assert plan.base_demo and plan.replace_all
     assert len(plan.tables["schools"]) == 1
-    assert "当前是演示数据,本次导入不与其合并,而是完全替换" in [i.message for i in plan.issues]
+    assert "当前是演示数据，本次导入不与其合并，而是完全替换" in [i.message for i in plan.issues]
 
 
 def test_builtin_regions_fill_in_known_counties(tmp_path):
@@ -161,7 +161,7 @@ def test_builtin_regions_fill_in_known_counties(tmp_path):
     plan = pipeline.prepare(uploads(files), tmp_path / "root")
     regions = plan.tables["regions"].set_index("county_code")
     assert regions.loc["611024", "county_name"] == "山阳县" and regions.loc["611002", "city_name"] == "商洛市"
-    assert any(i.message.startswith("已按内置行政区划补充县区:") for i in plan.issues)
+    assert any(i.message.startswith("已按内置行政区划补充县区：") for i in plan.issues)
     assert plan.blockers() == []
 
 
@@ -173,7 +173,7 @@ def test_findings_point_at_the_uploaded_row(tmp_path):
     files = templates.export_tables(t, tmp_path / "x")
     plan = pipeline.prepare(uploads(files), tmp_path / "root")
     [err] = [i for i in plan.errors if i.table == "member_flows"]
-    assert (err.file, err.sheet, err.row, err.column) == ("党员发展与流动.xlsx", "党员发展与流动", 2, "年末党员数")
+    assert (err.file, err.sheet, err.row, err.column_label) == ("党员发展与流动.xlsx", "党员发展与流动", 2, "年末党员数")
     assert not plan.can_publish()
 
 

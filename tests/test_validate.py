@@ -30,11 +30,11 @@ def t() -> dict[str, pd.DataFrame]:
 
 
 def sy_key(school: str, year: int) -> str:
-    return f"学校标识码={school}, 年度={year}"
+    return f"学校标识码={school}，年度={year}"
 
 
 def org_key(org: str, year: int) -> str:
-    return f"党组织编号={org}, 年度={year}"
+    return f"党组织编号={org}，年度={year}"
 
 
 def row_of(df: pd.DataFrame, **match) -> int:
@@ -104,10 +104,10 @@ def test_check_tables_does_not_change_its_input(t):
 def test_finding_prints_as_one_chinese_line(t):
     t["schools"].loc[0, "stage"] = "小学校"
     (f,) = validate.check_tables(t)[:1]
-    assert str(f) == (f"错误 学校(schools.parquet) [学校标识码={S1}] 学段(stage):"
-                      "取值“小学校”不在允许范围(幼儿园、小学、初中、九年一贯制学校、高中、完全中学、"
-                      "十二年一贯制学校、中等职业学校、特殊教育学校)内")
-    assert str(validate.Finding("warning", "orgs", "", "", "提示")) == "警告 党组织(orgs.parquet):提示"
+    assert str(f) == (f"错误 学校（schools.parquet） [学校标识码={S1}] 学段（stage）："
+                      "取值“小学校”不在允许范围（幼儿园、小学、初中、九年一贯制学校、高中、完全中学、"
+                      "十二年一贯制学校、中等职业学校、特殊教育学校）内")
+    assert str(validate.Finding("warning", "orgs", "", "", "提示")) == "警告 党组织（orgs.parquet）：提示"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,7 +138,7 @@ def test_blank_text_counts_as_null(t):
 
 def test_null_key(t):
     set_value(t["honors"], "honor_id", None, honor_id="H5")
-    f = find(validate.check_tables(t), "error", "honors", "荣誉编号=(空)", "honor_id")
+    f = find(validate.check_tables(t), "error", "honors", "荣誉编号=（空）", "honor_id")
     assert f.row == 4
 
 
@@ -190,7 +190,7 @@ def test_school_id_digits(t):
 def test_enumeration(t):
     set_value(t["schools"], "stage", "小学校", school_id=S1)
     f = find(validate.check_tables(t), "error", "schools", f"学校标识码={S1}", "stage")
-    assert f.message.startswith("取值“小学校”不在允许范围(幼儿园、小学、")
+    assert f.message.startswith("取值“小学校”不在允许范围（幼儿园、小学、")
 
 
 @pytest.mark.parametrize("table, column, value, match, key", [
@@ -508,8 +508,8 @@ def run_cli(*args):
 def test_cli_clean_dir(clean_dir):
     r = run_cli(clean_dir)
     assert r.returncode == 0, r.stderr
-    assert "检查完成:0 个错误,3 个警告" in r.stdout
-    assert "党组织编号=O1, 年度=2023" in r.stdout
+    assert "检查完成：0 个错误，3 个警告" in r.stdout
+    assert "党组织编号=O1，年度=2023" in r.stdout
 
 
 def test_cli_broken_dir(tmp_path):
@@ -520,10 +520,10 @@ def test_cli_broken_dir(tmp_path):
     r = run_cli(tmp_path)
     assert r.returncode == 1, r.stderr
     out = r.stdout
-    assert f"党员发展与流动(member_flows.parquet) [学校标识码={S1}, 年度=2023] 年末党员数(members_end)" in out
+    assert f"党员发展与流动（member_flows.parquet） [学校标识码={S1}，年度=2023] 年末党员数（members_end）" in out
     assert "honors.parquet" in out
     # Errors first, then warnings, then the summary.
-    assert out.index("错误") < out.index("警告") < out.index("检查完成:2 个错误,4 个警告")
+    assert out.index("错误") < out.index("警告") < out.index("检查完成：2 个错误，4 个警告")
 
 
 def test_printing_caps_each_rule(clean_dir, capsys):
@@ -534,7 +534,7 @@ def test_printing_caps_each_rule(clean_dir, capsys):
     # The two 党总支 warnings are one rule: one shown, one counted.
     assert out.count("党总支党员数") == 1
     assert "另有 1 条未显示" in out
-    assert "检查完成:0 个错误,3 个警告" in out
+    assert "检查完成：0 个错误，3 个警告" in out
 
 
 def test_warnings_alone_exit_0_and_errors_exit_1(clean_dir, capsys):
@@ -543,7 +543,7 @@ def test_warnings_alone_exit_0_and_errors_exit_1(clean_dir, capsys):
     assert validate.run(parser.parse_args([str(clean_dir)])) == 0
     contract.parquet_path(clean_dir, "orgs").unlink()
     assert validate.run(parser.parse_args([str(clean_dir)])) == 1
-    assert "检查完成:1 个错误" in capsys.readouterr().out
+    assert "检查完成：1 个错误" in capsys.readouterr().out
 
 
 def test_demo_extract_in_data_has_no_errors():
