@@ -6,6 +6,7 @@ import codecs
 import io
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from dashboard.ingest import pipeline, read
@@ -421,3 +422,48 @@ def test_both_excel_readers_give_the_same_cells(reader, tmp_path):
     wb.save(buf)
     [dates] = read.read_upload("d.xlsx", buf.getvalue())
     assert read.cell_text(dates.rows[1][0]) == "2021-03-01"
+
+
+# The contract's newer parts -------------------------------------------------------------------
+
+def test_organisational_life_sheet_as_bureaus_write_it(tmp_path):
+    rows = [["2024年组织生活开展情况"],
+            ["党组织编号", "党组织名称", "年份", "月", "会议类型", "召开次数"],
+            ["O1", "中共甲小学支部委员会", "2024年", "3月", "支委会", "1次"],
+            ["O1", "中共甲小学支部委员会", 2024, "十二月", "主题党日活动", 2],
+            ["O1", "中共甲小学支部委员会", 2024, "１月", "党员大会", 0],
+            ["O1", "中共甲小学支部委员会", 2024, 13, "党课", 1],
+            ["O1", "中共甲小学支部委员会", 2024, 4, "座谈会", 1],
+            ["O1", "中共甲小学支部委员会", 2024, 5, "党课", -1]]
+    plan = prepare(tmp_path, Upload("组织生活.xlsx", xlsx(rows, "Sheet1")))
+    assert counts(plan, "org_activities") == (6, 3, 3)
+    acts = plan.tables["org_activities"]
+    assert acts[["month", "kind", "times"]].values.tolist() == [[3, "支部委员会", 1], [12, "主题党日", 2],
+                                                                [1, "支部党员大会", 0]]
+    assert "“支委会”按“支部委员会”导入（1 行）" in messages(plan)
+    assert "“主题党日活动”按“主题党日”导入（1 行）" in messages(plan)
+    assert problem(plan, row=6, column="月份")["message"] == "“13”超出范围，应在 1–12 之间"
+    assert problem(plan, row=7, column="活动类型")["message"].startswith("“座谈会”不是允许的值，应为：支部党员大会、支部委员会")
+    assert problem(plan, row=8, column="次数")["message"] == "“-1”超出范围，不能为负数"
+    assert "“党组织名称”属于“党组织”表，在本表中不导入（第 2 列）" in messages(plan)
+    # No organisation O1 in the (empty) published data: the check names the uploaded row.
+    err = next(i for i in plan.errors if i.table == "org_activities")
+    assert (err.file, err.sheet, err.row, err.column_label) == ("组织生活.xlsx", "Sheet1", 3, "党组织编号")
+    assert err.message == "党组织编号“O1”在党组织表（orgs）的 2024 年数据中不存在"
+
+
+def test_system_level_honour_and_secretary_date(tmp_path):
+    honors = [["荣誉编号", "学校标识码", "党组织编号", "荣誉类别", "级别", "授予年份", "名称"],
+              ["H1", "2161000001", None, "最强党支部", "系统级", 2023, "最强党支部"],
+              ["H2", "2161000001", None, "最强党支部", "系统", 2024, "最强党支部"]]
+    plan = prepare(tmp_path, Upload("荣誉.xlsx", xlsx(honors, "荣誉创建")))
+    assert list(plan.tables["honors"]["level"]) == ["系统级", "系统级"]
+    assert "“系统”按“系统级”导入（1 行）" in messages(plan)
+    orgs = [["党组织编号", "年度", "党组织名称", "组织类型", "组建方式", "依托学校标识码", "书记校长设置", "成立日期",
+             "上次换届日期", "任期(年)", "正式党员数", "预备党员数", "书记任职时间"],
+            ["O1", 2024, "支部", "党支部", "单独建立", "2161000001", "分设", "2005-06-01", "2023-03-01", 3, 12, 1, "2021年9月1日"],
+            ["O2", 2024, "支部", "党支部", "单独建立", "2161000001", "分设", "2005-06-01", "2023-03-01", 3, 12, 1, None]]
+    plan = prepare(tmp_path, Upload("党组织.xlsx", xlsx(orgs, "党组织")))
+    assert counts(plan, "orgs") == (2, 2, 0)
+    dates = plan.tables["orgs"]["secretary_appointed_date"]
+    assert str(dates.iloc[0].date()) == "2021-09-01" and pd.isna(dates.iloc[1])

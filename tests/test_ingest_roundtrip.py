@@ -253,3 +253,59 @@ def test_version_ids_keep_publish_order_within_one_second(published):
     ids = [versions.publish(handmade.build_tables(), published) for _ in range(12)]
     assert sorted(ids, key=versions._order) == ids and len(set(ids)) == 12
     assert [v.id for v in versions.list_versions(published)] == list(reversed(ids))[:versions.KEEP]
+
+
+# The contract's newer parts --------------------------------------------------------------------
+
+def with_activities() -> dict[str, pd.DataFrame]:
+    """The hand-made extract plus a township 党委 (O5, no host school, placed in 山阳县 through its
+    branch O4, which covers S6), secretaries' dates and a few months of organisational life."""
+    t = handmade.build_tables()
+    orgs = t["orgs"]
+    o5 = orgs[(orgs["org_id"] == "O4")].assign(org_id="O5", org_name="中共高坝店镇委员会", org_type="党委",
+                                                term_years=5, full_members=120)
+    orgs = pd.concat([orgs, o5], ignore_index=True)
+    orgs.loc[(orgs["org_id"] == "O4"), "parent_org_id"] = "O5"
+    orgs["secretary_appointed_date"] = orgs["established_date"].where(orgs["org_id"] != "O2")
+    t["orgs"] = orgs
+    t["org_activities"] = pd.DataFrame([
+        ("O1", 2024, 3, "主题党日", 1),       # 商州区 (host S1)
+        ("O1", 2024, 4, "党课", 1),
+        ("O3", 2024, 3, "支部委员会", 1),      # 山阳县 (host S4)
+        ("O3", 2024, 5, "党课", 1),
+        ("O5", 2024, 3, "支部委员会", 1),      # 山阳县 (through O4)
+        ("O3", 2023, 12, "组织生活会", 1),     # 山阳县, 2023
+    ], columns=contract.ORG_ACTIVITIES.names)
+    return t
+
+
+def test_round_trip_with_organisational_life(tmp_path):
+    tables = with_activities()
+    files = templates.export_tables(tables, tmp_path / "export", "xlsx")
+    plan, _ = import_into(tmp_path / "root", files)
+    assert (plan.counts["org_activities"].read, plan.counts["org_activities"].rejected) == (6, 0)
+    assert_same_extract(tables, extract.read_tables(config.data_dir(tmp_path / "root")))
+
+
+def test_activity_template_has_the_kinds_and_months(tmp_path):
+    templates.write_templates(tmp_path)
+    ws = openpyxl.load_workbook(tmp_path / "组织生活.xlsx")["组织生活"]
+    assert [c.value for c in ws[1]] == ["党组织编号", "年度", "月份", "活动类型", "次数"]
+    assert [c.value for c in ws[2]] == ["示例-001", 2024, 3, "主题党日", 1]
+    checks = {str(dv.sqref).split(":")[0]: dv for dv in ws.data_validations.dataValidation}
+    assert checks["D2"].formula1 == '"' + ",".join(contract.ACTIVITY_KINDS) + '"'
+    assert (checks["C2"].type, checks["C2"].formula1, checks["C2"].formula2) == ("whole", "1", "12")
+
+
+def test_activities_replace_only_their_county_and_year(tmp_path):
+    root = tmp_path / "root"
+    versions.publish(with_activities(), root, sources=["handmade"])
+    # 山阳县's 2024 sheet: O3 held one 支部委员会 more in March, and nothing else is reported.
+    upload = pd.DataFrame([("O3", 2024, 3, "支部委员会", 2)], columns=contract.ORG_ACTIVITIES.names)
+    plan = pipeline.prepare([Upload.from_path(sheet("org_activities", upload, tmp_path))], root)
+    acts = plan.tables["org_activities"].sort_values(["org_id", "year", "month"])
+    # Kept: 商州区's O1 rows and 山阳县's 2023 row. Replaced: every 山阳县 2024 row, O5's (placed
+    # there through its branch) included.
+    assert acts.values.tolist() == [["O1", 2024, 3, "主题党日", 1], ["O1", 2024, 4, "党课", 1],
+                                    ["O3", 2023, 12, "组织生活会", 1], ["O3", 2024, 3, "支部委员会", 2]]
+    assert plan.blockers() == []
