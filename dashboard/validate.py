@@ -1,9 +1,13 @@
 """Check an extract against the data contract (DESIGN.md §4) and the organisation rules (domain.md).
 
-`check_tables` runs every rule on in-memory tables (the importers call it on what they read from
-spreadsheets); `check_dir` first checks the Parquet files themselves, then runs the same rules.
+`check_tables` runs every rule on in-memory tables (the import calls it on the extract it is about
+to publish); `check_dir` first checks the Parquet files themselves, then runs the same rules.
 Errors break the contract or an identity the dashboard's figures rely on; warnings are the
 rule-of-thumb findings a bureau wants to look at but that real data may legitimately show.
+
+Each column is checked against its declaration in contract.py by dashboard/columns.py, the same
+interpreter the import's cleaning uses; the thresholds of the warnings are read from rules.py
+when the check runs. Findings are dashboard.findings.Finding, the import's type too.
 
 Everything is vectorised: a national extract has millions of school-year rows, so Python only
 touches the rows that are reported, to format their messages.
