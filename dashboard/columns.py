@@ -217,7 +217,13 @@ def _date(col: contract.Column, raw: pd.Series, quote) -> Checked:
 
 def _int_text(s: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Integer text: values (float64, NaN where not an integer), which parsed, which were blank."""
-    t = pc.utf8_trim_whitespace(pa.array(s.astype(object), type=pa.string(), from_pandas=True))
+    t = pa.array(s, type=pa.string(), from_pandas=True)
+    plain = pc.match_substring_regex(t, r"^-?[0-9]{1,15}$")
+    if pc.all(pc.or_kleene(plain, pc.is_null(t))).as_py():  # most columns: no need for the rest
+        n = len(t)
+        return (np.asarray(pc.cast(t, pa.int64()).to_numpy(zero_copy_only=False), dtype="float64"),
+                _np(plain), np.zeros(n, bool))
+    t = pc.utf8_trim_whitespace(t)
     blank = _np(pc.equal(t, ""))
     ok = _np(pc.match_substring_regex(t, _INT_TEXT))
     digits = pc.replace_substring_regex(pc.replace_substring_regex(t, r"\.0*$", ""), r"^\+", "")
@@ -228,10 +234,11 @@ def _int_text(s: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _date_text(s: pd.Series):
     """ISO date text: stamps (datetime64[s]), which parsed, which looked like a date, which were blank."""
-    t = pc.utf8_trim_whitespace(pa.array(s.astype(object), type=pa.string(), from_pandas=True))
+    t = pc.utf8_trim_whitespace(pa.array(s, type=pa.string(), from_pandas=True))
     blank = _np(pc.equal(t, ""))
     iso = _np(pc.match_substring_regex(t, _ISO_DATE))
-    day = pc.utf8_slice_codeunits(t, 0, 10)
+    long = pc.greater(pc.utf8_length(t), 10)
+    day = pc.utf8_slice_codeunits(t, 0, 10) if pc.any(long).as_py() else t
     stamps = pc.strptime(day, format="%Y-%m-%d", unit="s", error_is_null=True)
     # strptime rolls 2005-02-30 over to 2005-03-02; a date must read back as written.
     same = _np(pc.equal(pc.strftime(stamps, format="%Y-%m-%d"), day))

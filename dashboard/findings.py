@@ -36,10 +36,6 @@ class Finding:
     sheet: str = ""
     value: str = ""        # the cell as written, when the finding is about one cell
 
-    def __post_init__(self):
-        if not self.message:
-            raise ValueError("a finding needs a message")
-
     @property
     def column_label(self) -> str:
         """The column's Chinese label (as the templates head it), or the column as given."""

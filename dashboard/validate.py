@@ -305,7 +305,10 @@ class _Checker:
             key = view.spec.key
             if not view.exists or not view.has(*key) or not len(view):
                 continue
-            index = _Index(*self._key_codes(name))
+            if key[1:] in ((), ("year",)):  # the lookups later rules use: shared, not built twice
+                index = self.index(name, key[0], by_year=len(key) > 1)
+            else:
+                index = _Index(*self._key_codes(name))
             counts = np.zeros(len(view), dtype=np.int64)
             counts[index.rows] = index.counts()
             dup = counts > 1

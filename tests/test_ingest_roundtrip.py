@@ -309,3 +309,15 @@ def test_activities_replace_only_their_county_and_year(tmp_path):
     assert acts.values.tolist() == [["O1", 2024, 3, "主题党日", 1], ["O1", 2024, 4, "党课", 1],
                                     ["O3", 2023, 12, "组织生活会", 1], ["O3", 2024, 3, "支部委员会", 2]]
     assert plan.blockers() == []
+
+
+def test_import_warns_about_an_unplaced_organisation_at_its_row(tmp_path):
+    t = handmade.build_tables()
+    o7 = t["orgs"][t["orgs"]["org_id"] == "O4"].assign(org_id="O7", org_name="中共某社区支部委员会")
+    t["orgs"] = pd.concat([t["orgs"], o7], ignore_index=True)
+    plan = pipeline.prepare(uploads(templates.export_tables(t, tmp_path / "x")), tmp_path / "root")
+    [w] = [i for i in plan.warnings if i.table == "orgs" and "没有依托学校" in i.message]
+    # The 党组织 workbook: header in row 1, the nine hand-made rows in rows 2–10, O7 in row 11.
+    assert (w.file, w.sheet, w.row, w.column_label) == ("党组织.xlsx", "党组织", 11, "依托学校标识码")
+    assert w.message.startswith("党组织“中共某社区支部委员会”（编号O7）2024年没有依托学校")
+    assert plan.blockers() == []
