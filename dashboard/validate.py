@@ -285,9 +285,9 @@ class _Checker:
     def encode(self) -> None:
         self.codes: dict[tuple[str, str], np.ndarray] = {}
         self.domain_size: dict[tuple[str, str], int] = {}
-        for columns in _DOMAINS.values():
-            codes, size = _encode([_arrow(self.v[t].typed[c]) for t, c in columns])
-            for tc, k in zip(columns, codes):
+        for members in _DOMAINS.values():
+            codes, size = _encode([_arrow(self.v[t].typed[c]) for t, c in members])
+            for tc, k in zip(members, codes):
                 self.codes[tc], self.domain_size[tc] = k, size
         self._indexes: dict[tuple[str, str, bool], _Index] = {}
 
