@@ -10,6 +10,7 @@ in its latest earlier year; else it is unplaced (it counts only where none of th
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,24 +29,30 @@ class Placement:
 
 
 def place_codes(org: np.ndarray, year: np.ndarray, host: np.ndarray, parent: np.ndarray,
-                cover_org: np.ndarray, cover_year: np.ndarray, cover_school: np.ndarray) -> Placement:
+                cover_org: np.ndarray, cover_year: np.ndarray, cover_school: np.ndarray,
+                rows_of: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+                cover_rows: np.ndarray | None = None) -> Placement:
     """Per organisation row (org code, year as float, host school code, parent org code), given
     which school each school-year row says covers it (cover_*). Codes are -1 for none; a host
     code must be -1 unless that school exists. The first school is the smallest code: pass school
     codes in 学校标识码 order for "first" to mean the first by 学校标识码. Rows with a duplicated
-    (org, year) share one placement."""
+    (org, year) share one placement. `rows_of(codes, years)` finds organisation rows by code and
+    year (-1 for none) when the caller has such a lookup already; `cover_rows`, the organisation
+    row each school-year row points at, when it has those too."""
     n = len(org)
-    lookup = _OrgYears(org, year)
+    rows_of = rows_of or _OrgYears(org, year).rows
     school = np.where(host >= 0, host, -1).astype(np.int64)
     how = np.where(school >= 0, HOST, UNPLACED).astype(np.int8)
 
-    covered = _first_per_row(lookup.rows(cover_org, cover_year), cover_school, n)
+    if cover_rows is None:
+        cover_rows = rows_of(cover_org, cover_year)
+    covered = _first_per_row(cover_rows, cover_school, n)
     take = (how == UNPLACED) & (covered >= 0)
     school[take], how[take] = covered[take], COVERED
 
     # A child's covered schools (not its host) place its parent of the same year.
     child = (parent >= 0) & (covered >= 0)
-    by_children = _first_per_row(lookup.rows(parent[child], year[child]), covered[child], n)
+    by_children = _first_per_row(rows_of(parent[child], year[child]), covered[child], n)
     take = (how == UNPLACED) & (by_children >= 0)
     school[take], how[take] = by_children[take], CHILDREN
 

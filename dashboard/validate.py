@@ -577,7 +577,8 @@ class _Checker:
         if orgs.has("org_id", "year", "formation") and sy.has("org_id", "year"):
             # How many school-year rows point at each organisation-year: one row per school when
             # school_years' key is unique (a duplicate is an error of its own).
-            n = np.bincount(self._covering()[self._covering() >= 0], minlength=len(orgs))
+            covering = self._covering()
+            n = np.bincount(covering[covering >= 0], minlength=len(orgs))
             joint = orgs.typed["formation"].eq("联合建立").fillna(False).to_numpy(bool)
             most = rules.JOINT_MAX_SCHOOLS
             self.emit("warn.joint_size", WARNING, "orgs", joint & (n > most), "formation", lambda sub: [
@@ -631,9 +632,12 @@ class _Checker:
         parent = self.codes[("orgs", "parent_org_id")] if orgs.has("parent_org_id") else np.full(n, -1)
         if sy.has("org_id", "year", "school_id"):
             cover = (self.codes[("school_years", "org_id")], sy.num("year"), self.codes[("school_years", "school_id")])
+            cover_rows = self._covering()
         else:
             cover = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64))
-        p = placement.place_codes(self.codes[("orgs", "org_id")], orgs.num("year"), host, parent, *cover)
+            cover_rows = None
+        p = placement.place_codes(self.codes[("orgs", "org_id")], orgs.num("year"), host, parent, *cover,
+                                  rows_of=self.index("orgs", "org_id", by_year=True).lookup, cover_rows=cover_rows)
         named = (self.codes[("orgs", "org_id")] >= 0) & ~np.isnan(orgs.num("year"))
         nothing = "没有依托学校，也没有覆盖任何学校（下属党组织也没有）"
         self.emit("warn.placement.earlier", WARNING, "orgs", named & (p.how == placement.EARLIER), "host_school_id",
