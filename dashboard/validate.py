@@ -1,9 +1,13 @@
 """Check an extract against the data contract (DESIGN.md §4) and the organisation rules (domain.md).
 
-`check_tables` runs every rule on in-memory tables (the importers call it on what they read from
-spreadsheets); `check_dir` first checks the Parquet files themselves, then runs the same rules.
+`check_tables` runs every rule on in-memory tables (the import calls it on the extract it is about
+to publish); `check_dir` first checks the Parquet files themselves, then runs the same rules.
 Errors break the contract or an identity the dashboard's figures rely on; warnings are the
 rule-of-thumb findings a bureau wants to look at but that real data may legitimately show.
+
+Each column is checked against its declaration in contract.py by dashboard/columns.py, the same
+interpreter the import's cleaning uses; the thresholds of the warnings are read from rules.py
+when the check runs. Findings are dashboard.findings.Finding, the import's type too.
 
 Everything is vectorised: a national extract has millions of school-year rows, so Python only
 touches the rows that are reported, to format their messages.
@@ -12,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -21,48 +24,22 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dashboard import config, contract
+from dashboard import columns, config, contract, placement, rules
+from dashboard.columns import NULL_TEXT as _NULL, fmt as _fmt, isna as _isna, texts as _texts
 from dashboard.contract import DATE, INT, STRING
+from dashboard.findings import ERROR, EXISTING, SEVERITY_LABELS, SOURCE_COLUMNS, WARNING, Finding
 
-ERROR, WARNING = "error", "warning"
-_SEVERITY_LABEL = {ERROR: "错误", WARNING: "警告"}
-_TYPE_LABEL = {STRING: "文本", INT: "整数", DATE: "日期"}
-_NULL = "(空)"
+__all__ = ["ERROR", "WARNING", "Finding", "check_tables", "check_dir", "configure", "run"]
+
 # Printed findings per rule; the rest are counted, so a systematically broken extract stays readable.
 DEFAULT_PRINT_LIMIT = 50
 
-# Rule-of-thumb thresholds from the organisation regulations (domain.md).
-BRANCH_MAX_MEMBERS = 50
-GENERAL_BRANCH_MIN_MEMBERS = 50
-COMMITTEE_MIN_MEMBERS = 100
-TERM_YEARS = {"党支部": 3, "党总支": 3, "党委": 5}
-MAX_TERM_YEARS = 5
-JOINT_MAX_SCHOOLS = 5
-OWN_ORG_MIN_FULL_MEMBERS = 3
-
-
-@dataclass(frozen=True, slots=True)  # slots: a broken national extract yields millions of these
-class Finding:
-    severity: str   # "error" or "warning"
-    table: str      # contract table name
-    key: str        # the row's key in Chinese-labelled form, or "" for a table-level finding
-    column: str     # contract column name, or ""
-    message: str    # Chinese
-    row: int | None = None  # 0-based row position in the table when known
-
-    def __str__(self) -> str:
-        spec = contract.TABLES.get(self.table)
-        where = f"{spec.label}({self.table}.parquet)" if spec else self.table
-        if self.key:
-            where += f" [{self.key}]"
-        if self.column:
-            col = spec.column_map.get(self.column) if spec else None
-            where += f" {col.label}({self.column})" if col else f" {self.column}"
-        return f"{_SEVERITY_LABEL.get(self.severity, self.severity)} {where}:{self.message}"
-
 
 def check_tables(tables: dict[str, pd.DataFrame]) -> list[Finding]:
-    """Every rule on in-memory tables; values are coerced to the contract's types where possible."""
+    """Every rule on in-memory tables; values are coerced to the contract's types where possible
+    (see dashboard/columns.py). A table may carry the import's provenance columns (_file, _sheet,
+    _row): a finding about one of its rows then names that file, sheet and Excel row, or marks the
+    row as one of the data already published when they are empty."""
     return _flatten(_check_tables_groups(tables))
 
 
@@ -76,16 +53,16 @@ def check_dir(data_dir) -> list[Finding]:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("data_dir", nargs="?", default=None,
-                        help="数据目录(默认为看板打开的数据目录)")
+                        help="数据目录（默认为看板打开的数据目录）")
     parser.add_argument("--limit", type=int, default=DEFAULT_PRINT_LIMIT,
-                        help=f"每条规则最多显示的问题数(默认 {DEFAULT_PRINT_LIMIT};0 表示全部显示)")
+                        help=f"每条规则最多显示的问题数（默认 {DEFAULT_PRINT_LIMIT}；0 表示全部显示）")
 
 
 def run(args) -> int:
     data_dir = Path(args.data_dir) if args.data_dir else config.data_dir()
     groups = _check_dir_groups(data_dir)
     limit = args.limit if args.limit and args.limit > 0 else None
-    print(f"数据目录:{data_dir}")
+    print(f"数据目录：{data_dir}")
     counts = {ERROR: 0, WARNING: 0}
     for severity in (ERROR, WARNING):
         for g in groups:
@@ -96,8 +73,8 @@ def run(args) -> int:
             for f in g.findings(limit):
                 print(f)
             if limit is not None and g.count > limit:
-                print(f"  ……同类{_SEVERITY_LABEL[severity]}另有 {g.count - limit} 条未显示")
-    print(f"检查完成:{counts[ERROR]} 个错误,{counts[WARNING]} 个警告")
+                print(f"  ……同类{SEVERITY_LABELS[severity]}另有 {g.count - limit} 条未显示")
+    print(f"检查完成：{counts[ERROR]} 个错误，{counts[WARNING]} 个警告")
     return 1 if counts[ERROR] else 0
 
 
@@ -125,28 +102,28 @@ def _check_dir_groups(data_dir) -> list[_Group]:
             present = [c.name for c in spec.columns if c.name in schema.names]
             arrow = pq.read_table(path, columns=present)
         except Exception as exc:  # any unreadable file is reported, never raised
-            add("file.unreadable", Finding(ERROR, name, "", "", f"无法读取文件 {path}:{exc}"))
+            add("file.unreadable", Finding(ERROR, name, "", "", f"无法读取文件 {path}：{exc}"))
             unread.add(name)
             continue
         for extra in (n for n in schema.names if n not in spec.column_map):
-            add("file.extra_column", Finding(WARNING, name, "", "", f"文件中有数据规范之外的列“{extra}”,看板将忽略它"))
-        columns = {}
+            add("file.extra_column", Finding(WARNING, name, "", "", f"文件中有数据规范之外的列“{extra}”，看板将忽略它"))
+        present_columns = {}
         for c in spec.columns:
             if c.name not in present:
                 continue  # check_tables reports missing columns
             col = arrow.column(c.name)
             if not _arrow_type_ok(c.dtype, col.type):
                 add("file.type", Finding(ERROR, name, "", c.name,
-                                         f"列类型应为{_TYPE_LABEL[c.dtype]},实为 {col.type}"))
+                                         f"列类型应为{columns.TYPE_LABELS[c.dtype]}，实为 {col.type}"))
                 if c.dtype == STRING:
                     # Cast so that the row checks still show, e.g., a 学校标识码 that lost its leading zero.
                     try:
                         col = pc.cast(col, pa.string())
                     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                         col = pa.nulls(len(col), pa.string())
-            columns[c.name] = col
-        if columns:
-            tables[name] = pa.table(columns).to_pandas(
+            present_columns[c.name] = col
+        if present_columns:
+            tables[name] = pa.table(present_columns).to_pandas(
                 date_as_object=False,
                 types_mapper=lambda t: pd.Int64Dtype() if pa.types.is_integer(t) else None)
         else:
@@ -197,6 +174,9 @@ class _View:
         self.present = {c for c in spec.names if c in self.raw.columns}
         self.typed = pd.DataFrame(index=self.raw.index)
         self._num: dict[str, np.ndarray] = {}
+        # The import's provenance of each row, when the table carries it.
+        self.source = (tuple(self.raw[c].to_numpy(dtype=object) for c in SOURCE_COLUMNS)
+                       if all(c in self.raw.columns for c in SOURCE_COLUMNS) else None)
 
     def __len__(self) -> int:
         return len(self.raw)
@@ -225,8 +205,18 @@ class _View:
                 texts = _texts(self.raw[k].iloc[rows])
             else:
                 texts = [_NULL] * len(rows)
-            out = [prefix + t for t in texts] if out is None else [a + ", " + prefix + t for a, t in zip(out, texts)]
+            out = [prefix + t for t in texts] if out is None else [a + "，" + prefix + t for a, t in zip(out, texts)]
         return out
+
+    def finding(self, severity: str, key: str, column: str, message: str, row: int) -> Finding:
+        """A finding about one row, placed where the row came from."""
+        if self.source is None:
+            return Finding(severity, self.spec.name, key, column, message, row)
+        files, sheets, lines = self.source
+        if _isna(lines[row]):
+            return Finding(severity, self.spec.name, key, column, message, None, EXISTING)
+        return Finding(severity, self.spec.name, key, column, message, int(lines[row]),
+                       str(files[row]), "" if _isna(sheets[row]) else str(sheets[row]))
 
 
 class _Checker:
@@ -237,7 +227,7 @@ class _Checker:
             view = _View(spec, tables.get(name))
             self.v[name] = view
             if not view.exists and name not in skip_missing and not spec.optional:
-                self.emit_one("table.missing", ERROR, name, "", f"缺少表 {name}({spec.label})")
+                self.emit_one("table.missing", ERROR, name, "", f"缺少表 {name}（{spec.label}）")
 
     # -- recording ----------------------------------------------------------------------------
     def emit_one(self, rule: str, severity: str, table: str, column: str, message: str) -> None:
@@ -247,6 +237,20 @@ class _Checker:
              message: str | Callable[[pd.DataFrame], Sequence[str]], **extra) -> None:
         """One finding per row where mask is true; `message` formats them from the typed rows
         (plus any `extra` arrays aligned with the table)."""
+        def texts(r: np.ndarray) -> Sequence[str]:
+            if not callable(message):
+                return [message] * len(r)
+            sub = self.v[table].typed.iloc[r].copy()
+            for name, values in extra.items():
+                sub[name] = (values.iloc[r].to_numpy(dtype=object) if isinstance(values, pd.Series)
+                             else np.asarray(values)[r])
+            return message(sub)
+
+        self.emit_rows(rule, severity, table, mask, column, texts)
+
+    def emit_rows(self, rule: str, severity: str, table: str, mask, column: str,
+                  texts: Callable[[np.ndarray], Sequence[str]]) -> None:
+        """One finding per row where mask is true; `texts` formats them from row positions."""
         rows = np.flatnonzero(np.asarray(mask, dtype=bool))
         if not len(rows):
             return
@@ -254,126 +258,36 @@ class _Checker:
 
         def make(limit: int | None) -> list[Finding]:
             r = rows[:limit]
-            if callable(message):
-                sub = view.typed.iloc[r].copy()
-                for name, values in extra.items():
-                    sub[name] = (values.iloc[r].to_numpy(dtype=object) if isinstance(values, pd.Series)
-                                 else np.asarray(values)[r])
-                messages = list(message(sub))
-            else:
-                messages = [message] * len(r)
-            return [Finding(severity, table, k, column, m, p)
-                    for k, m, p in zip(view.keys(r), messages, r.tolist())]
+            return [view.finding(severity, k, column, m, p)
+                    for k, m, p in zip(view.keys(r), texts(r), r.tolist())]
 
         self.groups.append(_Group(rule, severity, len(rows), make))
 
     # -- structure ----------------------------------------------------------------------------
     def structure(self) -> None:
+        """Each column against its declaration in the contract (dashboard/columns.py)."""
         for name, view in self.v.items():
             for c in view.spec.columns:
                 if c.name not in view.present:
                     if view.exists and not c.optional:
-                        self.emit_one("structure.missing_column", ERROR, name, c.name,
-                                      "缺少此列")
+                        self.emit_one("structure.missing_column", ERROR, name, c.name, "缺少此列")
                     view.typed[c.name] = _empty(c.dtype, len(view))
                     continue
-                view.typed[c.name] = self._coerce(view, c)
-
-    def _coerce(self, view: _View, c: contract.Column) -> pd.Series:
-        name, raw = view.spec.name, view.raw[c.name]
-        missing = raw.isna().to_numpy()
-        if c.dtype == STRING:
-            s, bad = raw, np.zeros(len(raw), bool)
-            if not (isinstance(s.dtype, pd.StringDtype) or s.dtype == object):
-                self.emit_one("structure.type", ERROR, name, c.name, f"列类型应为文本,实为 {s.dtype}")
-                s = s.map(_fmt, na_action="ignore")
-            elif s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty"):
-                bad = np.fromiter((not isinstance(x, str) for x in s), bool, len(s)) & ~missing
-                self.emit("structure.type", ERROR, name, bad, c.name,
-                          lambda sub: [f"应为文本,实为“{_fmt(x)}”" for x in sub["_v"]], _v=s)
-                s = s.where(~bad, None)
-            s = s.astype("str")
-            # A blank cell is how spreadsheets say "empty": treat it as missing, not as a value.
-            blank = s.str.strip().eq("").fillna(False).to_numpy(bool)
-            if not c.nullable:
-                self.emit("structure.null", ERROR, name, missing | blank, c.name, f"{c.label}不能为空")
-            ok = ~missing & ~blank & ~bad
-            if c.digits:
-                bad_digits = ok & ~s.str.fullmatch(f"[0-9]{{{c.digits}}}").fillna(False).to_numpy(bool)
-                self.emit("structure.digits", ERROR, name, bad_digits, c.name,
-                          lambda sub: [f"应为 {c.digits} 位数字(半角 0–9),实为“{x}”"
-                                       + (f"({len(x)} 位)" if len(x) != c.digits else "") for x in sub["_v"]], _v=s)
-            if c.allowed:
-                bad_value = ok & ~s.isin(c.allowed).to_numpy(bool)
-                allowed = "、".join(c.allowed)
-                self.emit("structure.allowed", ERROR, name, bad_value, c.name,
-                          lambda sub: [f"取值“{x}”不在允许范围({allowed})内" for x in sub["_v"]], _v=s)
-            return s.where(~blank, None) if blank.any() else s
-
-        if c.dtype == INT:
-            bad = np.zeros(len(raw), bool)
-            if pd.api.types.is_integer_dtype(raw):
-                typed = raw.astype("Int64")
-            else:
-                if pd.api.types.is_bool_dtype(raw):
-                    arr = np.full(len(raw), np.nan)
-                else:
-                    num = raw if pd.api.types.is_numeric_dtype(raw) else pd.to_numeric(raw, errors="coerce")
-                    arr = num.to_numpy("float64", na_value=np.nan)
-                with np.errstate(invalid="ignore"):
-                    bad = ~missing & (~np.isfinite(arr) | (np.floor(arr) != arr))
-                self.emit("structure.type", ERROR, name, bad, c.name, lambda sub: [
-                    f"应为整数,实为“{_fmt(x)}”" for x in sub["_v"]], _v=raw)
-                typed = pd.Series(pd.array(np.where(bad, np.nan, arr), dtype="Float64"),
-                                  index=raw.index).astype("Int64")
-            if not c.nullable:
-                self.emit("structure.null", ERROR, name, missing, c.name, f"{c.label}不能为空")
-            if c.min_value is None and c.max_value is None:
-                return typed
-            arr = typed.to_numpy("float64", na_value=np.nan)
-            lo = c.min_value if c.min_value is not None else -np.inf
-            hi = c.max_value if c.max_value is not None else np.inf
-            with np.errstate(invalid="ignore"):
-                out = ~np.isnan(arr) & ((arr < lo) | (arr > hi))
-            if c.max_value is None:
-                text = f"不能小于 {c.min_value}"
-            elif c.min_value is None:
-                text = f"不能大于 {c.max_value}"
-            else:
-                text = f"应在 {c.min_value}–{c.max_value} 之间"
-            self.emit("structure.range", ERROR, name, out, c.name,
-                      lambda sub: [f"取值 {_fmt(x)} 超出范围:{c.label}{text}" for x in sub["_v"]], _v=arr)
-            # Out of range is reported once; the cross-table rules then treat the value as unknown.
-            return typed.mask(out) if out.any() else typed
-
-        # DATE
-        if pd.api.types.is_datetime64_any_dtype(raw):
-            d = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) is not None else raw
-            bad = np.zeros(len(raw), bool)
-        else:
-            kind = pd.api.types.infer_dtype(raw, skipna=True)
-            # Dates and timestamps convert exactly; free text needs the slower per-value parser.
-            fmt = None if kind in ("date", "datetime", "datetime64", "empty") else "mixed"
-            d = pd.to_datetime(raw, errors="coerce", format=fmt)
-            bad = ~missing & d.isna().to_numpy()
-            self.emit("structure.type", ERROR, name, bad, c.name, lambda sub: [
-                f"应为日期(如 2024-03-15),实为“{_fmt(x)}”" for x in sub["_v"]], _v=raw)
-        if not c.nullable:
-            self.emit("structure.null", ERROR, name, missing, c.name, f"{c.label}不能为空")
-        years = d.dt.year.to_numpy("float64", na_value=np.nan)
-        with np.errstate(invalid="ignore"):
-            out = (years < contract.MIN_YEAR) | (years > contract.MAX_YEAR)
-        self.emit("structure.range", ERROR, name, out, c.name, lambda sub: [
-            f"日期 {_fmt(x)} 超出范围:应在 {contract.MIN_YEAR}–{contract.MAX_YEAR} 年之间" for x in sub["_v"]], _v=d)
-        return d.where(~out) if out.any() else d
+                checked = columns.check(c, view.raw[c.name])
+                if checked.wrong_dtype:
+                    self.emit_one("structure.type", ERROR, name, c.name,
+                                  f"列类型应为{columns.TYPE_LABELS[c.dtype]}，实为 {checked.wrong_dtype}")
+                for v in checked.violations:
+                    self.emit_rows(f"structure.{v.rule}", ERROR, name, v.mask, c.name, v.messages)
+                view.typed[c.name] = checked.values.set_axis(view.raw.index)
 
     # -- identifier codes -------------------------------------------------------------------------
     def encode(self) -> None:
         self.codes: dict[tuple[str, str], np.ndarray] = {}
         self.domain_size: dict[tuple[str, str], int] = {}
-        for columns in _DOMAINS.values():
-            codes, size = _encode([_arrow(self.v[t].typed[c]) for t, c in columns])
-            for tc, k in zip(columns, codes):
+        for members in _DOMAINS.values():
+            codes, size = _encode([_arrow(self.v[t].typed[c]) for t, c in members])
+            for tc, k in zip(members, codes):
                 self.codes[tc], self.domain_size[tc] = k, size
         self._indexes: dict[tuple[str, str, bool], _Index] = {}
 
@@ -391,7 +305,10 @@ class _Checker:
             key = view.spec.key
             if not view.exists or not view.has(*key) or not len(view):
                 continue
-            index = self.index(name, key[0], by_year=len(key) > 1)
+            if key[1:] in ((), ("year",)):  # the lookups later rules use: shared, not built twice
+                index = self.index(name, key[0], by_year=len(key) > 1)
+            else:
+                index = _Index(*self._key_codes(name))
             counts = np.zeros(len(view), dtype=np.int64)
             counts[index.rows] = index.counts()
             dup = counts > 1
@@ -404,7 +321,34 @@ class _Checker:
             labels = "+".join(view.spec.label_of(k) for k in key)
             # Default arguments bind this table's values: the messages are formatted later, on demand.
             self.emit("key.duplicate", ERROR, name, later, "", lambda sub, labels=labels: [
-                f"主键重复:同一{labels}共出现 {n} 次" for n in sub["_count"]], _count=counts)
+                f"主键重复：同一{labels}共出现 {n} 次" for n in sub["_count"]], _count=counts)
+
+    def _key_codes(self, table: str) -> tuple[np.ndarray, int]:
+        """One integer per row for the table's whole key (-1 where a part is missing), and how many
+        such integers there can be: identifier codes, years and months as offsets, enumerations
+        as their position, in mixed radix."""
+        view = self.v[table]
+        code = np.zeros(len(view), dtype=np.int64)
+        missing = np.zeros(len(view), dtype=bool)
+        total = 1
+        for k in view.spec.key:
+            col = view.spec.column_map[k]
+            if (table, k) in self.codes:
+                part, size = self.codes[(table, k)], max(self.domain_size[(table, k)], 1)
+            elif col.allowed:
+                part = pd.Categorical(view.typed[k], categories=col.allowed).codes.astype(np.int64)
+                size = len(col.allowed)
+            else:
+                values = view.num(k)
+                known = ~np.isnan(values)
+                lo = np.min(values[known]) if known.any() else 0
+                part = np.where(known, values - lo, -1).astype(np.int64)
+                size = int(np.max(values[known]) - lo) + 1 if known.any() else 1
+            missing |= part < 0
+            code = code * size + np.maximum(part, 0)
+            total *= size
+        # Far below 2**63 even for a nation (identifier codes < 10**7, years < 200, months 12, kinds 7).
+        return np.where(missing, -1, code), total
 
     # -- references -------------------------------------------------------------------------------
     def references(self) -> None:
@@ -415,15 +359,10 @@ class _Checker:
         self._ref("orgs", "host_school_id", "schools", "school_id")
         self._ref("honors", "school_id", "schools", "school_id")
         self._ref("honors", "org_id", "orgs", "org_id")
+        self._ref_org_year("school_years")
+        self._ref_org_year("org_activities")
 
-        sy, orgs = v["school_years"], v["orgs"]
-        if sy.has("org_id", "year") and orgs.has("org_id", "year") and orgs.exists:
-            pos = self.index("orgs", "org_id", by_year=True).lookup(self.codes[("school_years", "org_id")],
-                                                                    sy.num("year"))
-            bad = sy.typed["org_id"].notna().to_numpy() & ~np.isnan(sy.num("year")) & (pos < 0)
-            self.emit("ref.school_years.org_id", ERROR, "school_years", bad, "org_id", lambda sub: [
-                f"覆盖党组织编号“{o}”在党组织表(orgs)的 {_fmt(y)} 年数据中不存在"
-                for o, y in zip(sub["org_id"], sub["year"])])
+        orgs = v["orgs"]
 
         if orgs.has("org_id", "parent_org_id", "year"):
             parent, own = self.codes[("orgs", "parent_org_id")], self.codes[("orgs", "org_id")]
@@ -434,7 +373,7 @@ class _Checker:
             pos = self.index("orgs", "org_id", by_year=True).lookup(parent, orgs.num("year"))
             bad = has_parent & ~itself & ~np.isnan(orgs.num("year")) & (pos < 0)
             self.emit("ref.orgs.parent", ERROR, "orgs", bad, "parent_org_id", lambda sub: [
-                f"上级党组织编号“{p}”在党组织表(orgs)的 {_fmt(y)} 年数据中不存在"
+                f"上级党组织编号“{p}”在党组织表（orgs）的 {_fmt(y)} 年数据中不存在"
                 for p, y in zip(sub["parent_org_id"], sub["year"])])
 
         h = v["honors"]
@@ -442,6 +381,18 @@ class _Checker:
             neither = (h.typed["school_id"].isna() & h.typed["org_id"].isna()).to_numpy()
             self.emit("ref.honors.owner", ERROR, "honors", neither, "school_id",
                       "学校标识码和党组织编号至少应填写一项")
+
+    def _ref_org_year(self, table: str) -> None:
+        """An organisation named with a year must exist in orgs that year."""
+        t, orgs = self.v[table], self.v["orgs"]
+        if not (t.has("org_id", "year") and orgs.has("org_id", "year") and orgs.exists):
+            return
+        pos = self.index("orgs", "org_id", by_year=True).lookup(self.codes[(table, "org_id")], t.num("year"))
+        bad = t.typed["org_id"].notna().to_numpy() & ~np.isnan(t.num("year")) & (pos < 0)
+        label = t.spec.label_of("org_id")
+        self.emit(f"ref.{table}.org_id", ERROR, table, bad, "org_id", lambda sub: [
+            f"{label}“{o}”在党组织表（orgs）的 {_fmt(y)} 年数据中不存在"
+            for o, y in zip(sub["org_id"], sub["year"])])
 
     def _ref(self, table: str, column: str, target: str, target_column: str) -> None:
         src, dst = self.v[table], self.v[target]
@@ -451,7 +402,7 @@ class _Checker:
         bad = (codes >= 0) & (self.index(target, target_column).lookup(codes) < 0)
         label, dst_label = src.spec.label_of(column), dst.spec.label
         self.emit(f"ref.{table}.{column}", ERROR, table, bad, column, lambda sub: [
-            f"{label}“{x}”在{dst_label}表({target})中不存在" for x in sub[column]])
+            f"{label}“{x}”在{dst_label}表（{target}）中不存在" for x in sub[column]])
 
     # -- years ----------------------------------------------------------------------------------
     def years(self) -> None:
@@ -479,10 +430,10 @@ class _Checker:
                     after = year >= closed
                 label = t.spec.label
                 self.emit(f"year.{table}.not_open", ERROR, table, before, "year", lambda sub, label=label: [
-                    f"学校 {_fmt(o)} 年才开办,{_fmt(y)} 年不应有{label}数据"
+                    f"学校 {_fmt(o)} 年才开办，{_fmt(y)} 年不应有{label}数据"
                     for o, y in zip(sub["_opened"], sub["year"])], _opened=opened)
                 self.emit(f"year.{table}.closed", ERROR, table, after, "year", lambda sub, label=label: [
-                    f"学校已于 {_fmt(c)} 年撤并,{_fmt(y)} 年不应有{label}数据"
+                    f"学校已于 {_fmt(c)} 年撤并，{_fmt(y)} 年不应有{label}数据"
                     for c, y in zip(sub["_closed"], sub["year"])], _closed=closed)
 
             sy = v["school_years"]
@@ -518,8 +469,8 @@ class _Checker:
 
             def make(limit: int | None, y=y, rows=rows) -> list[Finding]:
                 r = rows[:limit]
-                return [Finding(ERROR, "school_years", f"{sid_label}={sid}, {year_label}={_fmt(y)}", "",
-                                f"学校“{_fmt(n)}”在 {_fmt(y)} 年开办中,但缺少该年度的记录")
+                return [Finding(ERROR, "school_years", f"{sid_label}={sid}，{year_label}={_fmt(y)}", "",
+                                f"学校“{_fmt(n)}”在 {_fmt(y)} 年开办中，但缺少该年度的记录")
                         for sid, n in zip(ids.iloc[r].tolist(), names.iloc[r].tolist())]
 
             self.groups.append(_Group("year.school_years.missing", ERROR, len(rows), make))
@@ -536,7 +487,7 @@ class _Checker:
         self.emit("coverage.org_required", ERROR, "school_years", by_org & ~has_org, "org_id", lambda sub: [
             f"覆盖方式为“{c}”时必须填写覆盖党组织编号" for c in sub["coverage"]])
         self.emit("coverage.org_forbidden", ERROR, "school_years", no_org & has_org, "org_id", lambda sub: [
-            f"覆盖方式为“{c}”时覆盖党组织编号应为空,实为“{o}”" for c, o in zip(sub["coverage"], sub["org_id"])])
+            f"覆盖方式为“{c}”时覆盖党组织编号应为空，实为“{o}”" for c, o in zip(sub["coverage"], sub["org_id"])])
 
     # -- member flows -------------------------------------------------------------------------------
     def flows(self) -> None:
@@ -574,41 +525,50 @@ class _Checker:
             self.emit(f"flow.{part}_le_{whole}", ERROR, "member_flows", bad, part, lambda sub, p=part, w=whole: [
                 f"{spec.label_of(p)} {_fmt(a)} 超过{spec.label_of(w)} {_fmt(b)}" for a, b in zip(sub[p], sub[w])])
 
-    # -- warnings -------------------------------------------------------------------------------------
+    # -- warnings (thresholds from rules.py, read when the check runs) --------------------------------
     def warnings(self) -> None:
         v = self.v
         orgs = v["orgs"]
         if orgs.has("org_type", "full_members", "probationary_members"):
             otype = orgs.typed["org_type"]
             members = orgs.num("full_members") + orgs.num("probationary_members")
-            for type_, bad_size, text in (
-                    ("党总支", members < GENERAL_BRANCH_MIN_MEMBERS, f"党总支党员数通常应在 {GENERAL_BRANCH_MIN_MEMBERS} 名以上"),
-                    ("党委", members < COMMITTEE_MIN_MEMBERS, f"党委党员数通常应在 {COMMITTEE_MIN_MEMBERS} 名以上(不足的需经批准)"),
-                    ("党支部", members > BRANCH_MAX_MEMBERS, f"党支部党员数不应超过 {BRANCH_MAX_MEMBERS} 名")):
-                mask = otype.eq(type_).fillna(False).to_numpy(bool) & bad_size
-                self.emit(f"warn.org_size.{type_}", WARNING, "orgs", mask, "org_type", lambda sub, text=text: [
-                    f"党员 {_fmt(m)} 名(正式 {_fmt(f)}、预备 {_fmt(p)}):{text}"
-                    for m, f, p in zip(sub["_members"], sub["full_members"], sub["probationary_members"])],
-                    _members=members)
+            for band in rules.SIZE_BANDS:
+                t = band.org_type
+                with np.errstate(invalid="ignore"):
+                    under = members < band.min_members if band.min_members is not None else np.zeros(len(orgs), bool)
+                    over = members > band.max_members if band.max_members is not None else np.zeros(len(orgs), bool)
+                mask = otype.eq(t).fillna(False).to_numpy(bool) & (under | over)
+
+                def size_text(sub: pd.DataFrame, band=band) -> list[str]:
+                    out = []
+                    for m, f, p in zip(sub["_members"], sub["full_members"], sub["probationary_members"]):
+                        rule = (f"{band.org_type}党员数通常应在 {band.min_members} 名以上"
+                                if band.min_members is not None and m < band.min_members
+                                else f"{band.org_type}党员数不应超过 {band.max_members} 名")
+                        out.append(f"党员 {_fmt(m)} 名（正式 {_fmt(f)}、预备 {_fmt(p)}）：{rule}；{band.finding}")
+                    return out
+
+                self.emit(f"warn.org_size.{t}", WARNING, "orgs", mask, "org_type", size_text, _members=members)
 
         if orgs.has("org_type", "term_years"):
             otype = orgs.typed["org_type"]
             expected = np.full(len(orgs), np.nan)
-            for type_, years in TERM_YEARS.items():
+            for type_, years in rules.TERM_YEARS.items():
                 expected[otype.eq(type_).fillna(False).to_numpy(bool)] = years
             term = orgs.num("term_years")
+            max_term = rules.MAX_TERM_YEARS
             with np.errstate(invalid="ignore"):
-                bad = ((~np.isnan(expected) & (term != expected)) | (term > MAX_TERM_YEARS)) & ~np.isnan(term)
+                bad = ((~np.isnan(expected) & (term != expected)) | (term > max_term)) & ~np.isnan(term)
 
             def term_message(sub: pd.DataFrame) -> list[str]:
                 out = []
                 for t, e, y in zip(sub["org_type"], sub["_expected"], sub["term_years"]):
                     parts = []
                     if not _isna(e) and y != e:
-                        parts.append(f"{t}任期一般为 {_fmt(e)} 年,此处为 {_fmt(y)} 年")
-                    if y > MAX_TERM_YEARS:
-                        parts.append(f"任期 {_fmt(y)} 年超过 {MAX_TERM_YEARS} 年")
-                    out.append(";".join(parts))
+                        parts.append(f"{t}任期一般为 {_fmt(e)} 年，此处为 {_fmt(y)} 年")
+                    if y > max_term:
+                        parts.append(f"任期 {_fmt(y)} 年超过 {max_term} 年")
+                    out.append("；".join(parts))
                 return out
 
             self.emit("warn.term", WARNING, "orgs", bad, "term_years", term_message, _expected=expected)
@@ -617,12 +577,12 @@ class _Checker:
         if orgs.has("org_id", "year", "formation") and sy.has("org_id", "year"):
             # How many school-year rows point at each organisation-year: one row per school when
             # school_years' key is unique (a duplicate is an error of its own).
-            by_org = self.index("orgs", "org_id", by_year=True)
-            pos = by_org.lookup(self.codes[("school_years", "org_id")], sy.num("year"))
-            n = np.bincount(pos[pos >= 0], minlength=len(orgs))
+            covering = self._covering()
+            n = np.bincount(covering[covering >= 0], minlength=len(orgs))
             joint = orgs.typed["formation"].eq("联合建立").fillna(False).to_numpy(bool)
-            self.emit("warn.joint_size", WARNING, "orgs", joint & (n > JOINT_MAX_SCHOOLS), "formation", lambda sub: [
-                f"联合建立的党组织覆盖 {_fmt(k)} 所学校,通常不超过 {JOINT_MAX_SCHOOLS} 所" for k in sub["_n"]], _n=n)
+            most = rules.JOINT_MAX_SCHOOLS
+            self.emit("warn.joint_size", WARNING, "orgs", joint & (n > most), "formation", lambda sub: [
+                f"联合建立的党组织覆盖 {_fmt(k)} 所学校，通常不超过 {most} 所" for k in sub["_n"]], _n=n)
 
         mf = v["member_flows"]
         if sy.has("school_id", "year", "coverage") and mf.has("school_id", "year", "members_end", "probationary"):
@@ -631,11 +591,11 @@ class _Checker:
                 self.codes[("school_years", "school_id")], sy.num("year"))
             full_here = _take(full, pos)
             cov = sy.typed["coverage"]
+            least = rules.OWN_ORG_MIN_FULL_MEMBERS
             with np.errstate(invalid="ignore"):
-                bad = (full_here >= OWN_ORG_MIN_FULL_MEMBERS) & cov.notna().to_numpy() \
-                    & cov.ne("单独建立").fillna(False).to_numpy(bool)
+                bad = (full_here >= least) & cov.notna().to_numpy() & cov.ne("单独建立").fillna(False).to_numpy(bool)
             self.emit("warn.own_org", WARNING, "school_years", bad, "coverage", lambda sub: [
-                f"学校有正式党员 {_fmt(k)} 名(≥{OWN_ORG_MIN_FULL_MEMBERS} 名),应单独建立党组织,目前为“{c}”"
+                f"学校有正式党员 {_fmt(k)} 名（≥{least} 名），应单独建立党组织，目前为“{c}”"
                 for k, c in zip(sub["_full"], sub["coverage"])], _full=full_here)
 
         if mf.has("school_id", "year", "members_start", "members_end"):
@@ -645,8 +605,48 @@ class _Checker:
             start = mf.num("members_start")
             bad = ~np.isnan(prev_end) & ~np.isnan(start) & (prev_end != start)
             self.emit("warn.flow_continuity", WARNING, "member_flows", bad, "members_start", lambda sub: [
-                f"年初党员数 {_fmt(s)} 与上一年({_fmt(y - 1)})年末党员数 {_fmt(p)} 不一致"
+                f"年初党员数 {_fmt(s)} 与上一年（{_fmt(y - 1)}）年末党员数 {_fmt(p)} 不一致"
                 for s, y, p in zip(sub["members_start"], sub["year"], sub["_prev"])], _prev=prev_end)
+
+        self._placement()
+
+    def _covering(self) -> np.ndarray:
+        """For each school-year row, the row of the organisation-year covering it (-1 for none)."""
+        if not hasattr(self, "_covering_rows"):
+            sy = self.v["school_years"]
+            self._covering_rows = self.index("orgs", "org_id", by_year=True).lookup(
+                self.codes[("school_years", "org_id")], sy.num("year"))
+        return self._covering_rows
+
+    def _placement(self) -> None:
+        """DESIGN §3: an organisation-year that no school of its own year places (host school,
+        covered schools, its children's covered schools) is placed where it was in an earlier
+        year, or nowhere; both are worth a look, since its figures then lean on that."""
+        orgs, sy, sch = self.v["orgs"], self.v["school_years"], self.v["schools"]
+        if not (orgs.exists and orgs.has("org_id", "year", "org_name", "host_school_id") and len(orgs)):
+            return
+        n = len(orgs)
+        host = self.codes[("orgs", "host_school_id")]
+        if sch.exists and sch.has("school_id"):
+            host = np.where(self.index("schools", "school_id").lookup(host) >= 0, host, -1)
+        parent = self.codes[("orgs", "parent_org_id")] if orgs.has("parent_org_id") else np.full(n, -1)
+        if sy.has("org_id", "year", "school_id"):
+            cover = (self.codes[("school_years", "org_id")], sy.num("year"), self.codes[("school_years", "school_id")])
+            cover_rows = self._covering()
+        else:
+            cover = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64))
+            cover_rows = None
+        p = placement.place_codes(self.codes[("orgs", "org_id")], orgs.num("year"), host, parent, *cover,
+                                  rows_of=self.index("orgs", "org_id", by_year=True).lookup, cover_rows=cover_rows)
+        named = (self.codes[("orgs", "org_id")] >= 0) & ~np.isnan(orgs.num("year"))
+        nothing = "没有依托学校，也没有覆盖任何学校（下属党组织也没有）"
+        self.emit("warn.placement.earlier", WARNING, "orgs", named & (p.how == placement.EARLIER), "host_school_id",
+                  lambda sub: [f"党组织“{m}”（编号{o}）{_fmt(y)}年{nothing}，按其{_fmt(f)}年的位置计入各县区、乡镇等范围"
+                               for m, o, y, f in zip(sub["org_name"], sub["org_id"], sub["year"], sub["_from"])],
+                  _from=p.from_year)
+        self.emit("warn.placement.none", WARNING, "orgs", named & (p.how == placement.UNPLACED), "host_school_id",
+                  lambda sub: [f"党组织“{m}”（编号{o}）{_fmt(y)}年{nothing}，以前年度也没有：它只计入不按县区、"
+                               "乡镇、学段、办学性质、城乡筛选的数字" for m, o, y in zip(sub["org_name"], sub["org_id"], sub["year"])])
 
 
 def _check_tables_groups(tables: dict[str, pd.DataFrame], skip_missing: set[str] = frozenset()
@@ -666,49 +666,12 @@ def _check_tables_groups(tables: dict[str, pd.DataFrame], skip_missing: set[str]
 # ---------------------------------------------------------------------------------------------
 # Helpers
 
-def _isna(x) -> bool:
-    try:
-        return bool(pd.isna(x))
-    except (TypeError, ValueError):
-        return False
-
-
-def _fmt(x) -> str:
-    """One value as a person would write it: whole numbers without ".0", dates without a time."""
-    if isinstance(x, str):
-        return x
-    if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
-        return str(int(x))
-    if isinstance(x, (float, np.floating)):
-        x = float(x)
-        return _NULL if x != x else str(int(x)) if x.is_integer() else str(x)
-    if x is None or x is pd.NA or _isna(x):
-        return _NULL
-    if isinstance(x, pd.Timestamp):
-        try:
-            return x.date().isoformat() if x == x.normalize() else x.isoformat(sep=" ")
-        except (NotImplementedError, ValueError, OverflowError):  # beyond Python's dates
-            return str(x)
-    return str(x)
-
-
 def _take(values: np.ndarray, pos: np.ndarray) -> np.ndarray:
     """values at the looked-up positions, NaN where the lookup found nothing (-1)."""
     out = np.full(len(pos), np.nan)
     hit = pos >= 0
     out[hit] = values[pos[hit]]
     return out
-
-
-def _texts(values) -> list[str]:
-    """_fmt over a whole column at once, vectorised for whole numbers (counts, years)."""
-    s = values if isinstance(values, pd.Series) else pd.Series(values)
-    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
-        a = s.to_numpy("float64", na_value=np.nan)
-        whole = np.isfinite(a) & (np.floor(a) == a)
-        if whole.all():
-            return a.astype(np.int64).astype(str).tolist()
-    return [_fmt(x) for x in s.tolist()]
 
 
 def _empty(dtype: str, n: int) -> pd.Series:
@@ -729,7 +692,8 @@ _DOMAINS = {
     "county": (("regions", "county_code"), ("schools", "county_code")),
     "school": (("schools", "school_id"), ("school_years", "school_id"), ("member_flows", "school_id"),
                ("orgs", "host_school_id"), ("honors", "school_id")),
-    "org": (("orgs", "org_id"), ("orgs", "parent_org_id"), ("school_years", "org_id"), ("honors", "org_id")),
+    "org": (("orgs", "org_id"), ("orgs", "parent_org_id"), ("school_years", "org_id"), ("honors", "org_id"),
+            ("org_activities", "org_id")),
     "honor": (("honors", "honor_id"),),
 }
 # Above this many cells a (code, year) lookup table would cost too much memory: hash instead.

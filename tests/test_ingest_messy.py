@@ -6,6 +6,7 @@ import codecs
 import io
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from dashboard.ingest import pipeline, read
@@ -73,7 +74,7 @@ def test_total_row_is_listed_not_imported(tmp_path):
     assert counts(plan) == (2, 2, 0)
     assert plan.counts["schools"].skipped == 1
     skipped = [i for i in plan.issues if i.row == 4]
-    assert [i.message for i in skipped] == ["合计行,不是数据,未导入"]
+    assert [i.message for i in skipped] == ["合计行，不是数据，未导入"]
 
 
 def test_blank_rows_are_not_data(tmp_path):
@@ -167,10 +168,10 @@ def test_yes_no_answers(tmp_path):
     plan = prepare(tmp_path, Upload("党组织.xlsx", xlsx(rows, "党组织")))
     assert counts(plan, "orgs") == (2, 1, 1)
     assert plan.tables["orgs"].iloc[0]["leadership"] == "一肩挑"
-    assert "“是”按“一肩挑”导入(1 行)" in messages(plan)
+    assert "“是”按“一肩挑”导入（1 行）" in messages(plan)
     p = problem(plan, row=3)
     assert p["column"] == "书记校长设置"
-    assert p["message"] == "“否”无法区分“分设”和“书记空缺”,请填写其中之一"
+    assert p["message"] == "“否”无法区分“分设”和“书记空缺”，请填写其中之一"
 
 
 def test_no_in_an_optional_year_means_empty(tmp_path):
@@ -178,7 +179,7 @@ def test_no_in_an_optional_year_means_empty(tmp_path):
     plan = prepare(tmp_path, Upload("学校.xlsx", xlsx(rows)))
     assert counts(plan) == (2, 1, 1)
     assert plan.tables["schools"]["closed_year"].isna().all()
-    assert problem(plan, row=3, column="撤并年份")["message"] == "填写了“是”,此列应填具体数值,没有请留空"
+    assert problem(plan, row=3, column="撤并年份")["message"] == "填写了“是”，此列应填具体数值，没有请留空"
 
 
 def test_percentage_in_a_count_column_is_rejected(tmp_path):
@@ -189,9 +190,9 @@ def test_percentage_in_a_count_column_is_rejected(tmp_path):
     assert counts(plan, "school_years") == (2, 1, 1)
     p = problem(plan, row=2)
     assert (p["column"], p["value"]) == ("教职工数", "73.6%")
-    assert p["message"] == "“73.6%”是百分比,此列应填整数(人数、个数或年份)"
+    assert p["message"] == "“73.6%”是百分比，此列应填整数（人数、个数或年份）"
     # The rate column is not in the contract: said so, not silently dropped.
-    assert "“党组织覆盖率”不是“学校年度情况”表的列(第 7 列),其内容未导入" in messages(plan)
+    assert "“党组织覆盖率”不是“学校年度情况”表的列（第 7 列），其内容未导入" in messages(plan)
 
 
 def test_stray_spaces(tmp_path):
@@ -209,7 +210,7 @@ def test_county_names_instead_of_codes(tmp_path):
     plan = prepare(tmp_path, Upload("学校.xlsx", xlsx(rows)))
     assert counts(plan) == (3, 2, 1)
     assert list(plan.tables["schools"]["county_code"]) == ["611002", "611002"]
-    assert any(m.startswith("县区代码列填写的是县区名称,已按行政区划换算:") and "商州区→611002" in m for m in messages(plan))
+    assert any(m.startswith("县区代码列填写的是县区名称，已按行政区划换算：") and "商州区→611002" in m for m in messages(plan))
     p = problem(plan, row=4)
     assert p["column"] == "县区代码"
     assert p["message"] == "县区“山阳”不在行政区划中,请填写 6 位县区代码或先导入行政区划表"
@@ -232,7 +233,7 @@ def test_years_written_with_nian(tmp_path):
     assert counts(plan, "school_years") == (3, 2, 1)
     sy = plan.tables["school_years"]
     assert list(sy["year"]) == [2023, 2024] and list(sy["staff"]) == [60, 61] and sy["students"].iloc[0] == 1200
-    assert problem(plan, row=4, column="年度")["message"] == "“二〇二四年”不是年份(应为四位数字,如 2023)"
+    assert problem(plan, row=4, column="年度")["message"] == "“二〇二四年”不是年份（应为四位数字，如 2023）"
 
 
 def test_synonyms_are_mapped_and_reported(tmp_path):
@@ -240,8 +241,8 @@ def test_synonyms_are_mapped_and_reported(tmp_path):
     plan = prepare(tmp_path, Upload("学校.xlsx", xlsx(rows)))
     assert counts(plan) == (3, 2, 1)
     assert list(plan.tables["schools"]["stage"]) == ["完全中学", "九年一贯制学校"]
-    assert "“完中”按“完全中学”导入(1 行)" in messages(plan)
-    assert problem(plan, row=4)["message"].startswith("“高级中学”不是允许的值,应为:幼儿园、小学")
+    assert "“完中”按“完全中学”导入（1 行）" in messages(plan)
+    assert problem(plan, row=4)["message"].startswith("“高级中学”不是允许的值，应为：幼儿园、小学")
 
 
 def test_scientific_notation_id_is_rejected(tmp_path):
@@ -256,7 +257,7 @@ def test_excel_error_values_are_rejected(tmp_path):
             ["2161000001", 2024, "#DIV/0!", 900, "单独建立", "O1"]]
     plan = prepare(tmp_path, Upload("学校年度情况.csv", csv_bytes(rows)))
     assert counts(plan, "school_years") == (1, 0, 1)
-    assert problem(plan, row=2)["message"] == "单元格“#DIV/0!”是 Excel 的错误值(公式出错),请填写实际数值"
+    assert problem(plan, row=2)["message"] == "单元格“#DIV/0!”是 Excel 的错误值（公式出错），请填写实际数值"
 
 
 def test_dates_in_the_ways_people_write_them(tmp_path):
@@ -274,10 +275,10 @@ def test_dates_in_the_ways_people_write_them(tmp_path):
     assert [str(d.date()) for d in orgs["established_date"]] == ["2005-06-01", "2005-06-01"]
     assert orgs["star_rating"].isna().iloc[0]
     reasons = plan.rejected["orgs"].iloc[0]["_reason"]
-    assert "成立日期:“2005-02-30”不是有效日期" in reasons
-    assert "上次换届日期:“2023-03”不是日期,请按 2021-03-01 的格式填写" in reasons
-    assert "星级:“6”超出范围,应在 1–5 之间" in reasons
-    assert plan.rejected["orgs"].iloc[1]["_reason"] == "成立日期:“2005年2月30日”不是有效日期"
+    assert "成立日期：“2005-02-30”不是有效日期" in reasons
+    assert "上次换届日期：“2023-03”不是日期，请按 2021-03-01 的格式填写" in reasons
+    assert "星级：“6”超出范围，应在 1–5 之间" in reasons
+    assert plan.rejected["orgs"].iloc[1]["_reason"] == "成立日期：“2005年2月30日”不是有效日期"
 
 
 def test_duplicate_rows(tmp_path):
@@ -286,8 +287,8 @@ def test_duplicate_rows(tmp_path):
     plan = prepare(tmp_path, Upload("学校.xlsx", xlsx(rows)))
     assert counts(plan) == (5, 2, 3)
     reasons = dict(zip(plan.rejected["schools"]["_row"], plan.rejected["schools"]["_reason"]))
-    assert reasons[3] == "与 学校.xlsx 第 2 行 完全相同(重复行)"
-    assert reasons[4].startswith("学校标识码重复出现且内容不同(首次出现于 学校.xlsx 第 4 行)")
+    assert reasons[3] == "与 学校.xlsx 第 2 行 完全相同（重复行）"
+    assert reasons[4].startswith("学校标识码重复出现且内容不同（首次出现于 学校.xlsx 第 4 行）")
     assert set(reasons) == {3, 4, 5}
 
 
@@ -295,7 +296,7 @@ def test_missing_required_column_rejects_every_row(tmp_path):
     rows = [["学校标识码", "学校名称", "县区代码", "乡镇(街道)", "学段", "办学性质", "城乡分类"], S1[:7], S2[:7]]
     plan = prepare(tmp_path, Upload("学校.xlsx", xlsx(rows)))
     assert counts(plan) == (2, 0, 2)
-    assert any(i.severity == "error" and i.message == "缺少必填列:“开办年份”;本表 2 行全部未导入" for i in plan.issues)
+    assert any(i.severity == "error" and i.message == "缺少必填列：“开办年份”；本表 2 行全部未导入" for i in plan.issues)
 
 
 def test_column_number_line_under_the_header(tmp_path):
@@ -309,7 +310,7 @@ def test_signature_lines_below_the_data(tmp_path):
     rows = [SCHOOL_HEADER, S1, [], ["填报人:张三", None, None, "审核人:李四", None, "联系电话:0914-1234567"]]
     plan = prepare(tmp_path, Upload("学校.xlsx", xlsx(rows)))
     assert counts(plan) == (1, 1, 0)
-    assert any(i.row == 4 and i.message == "说明或签字行,不是数据,未导入" for i in plan.issues)
+    assert any(i.row == 4 and i.message == "说明或签字行，不是数据，未导入" for i in plan.issues)
 
 
 @pytest.mark.parametrize("name,data,words", [
@@ -350,7 +351,7 @@ def test_rejects_workbook_names_file_sheet_row_and_column(tmp_path):
     assert issues[0] == ("严重程度", "文件", "工作表", "行号", "数据表", "列", "值", "说明")
     hit = [r for r in issues if r[3] == 4]
     assert hit and hit[0][:7] == ("错误", "山阳县学校.xlsx", "学校", 4, "学校", "学段", "大学")
-    assert "本行被拒绝:“大学”不是允许的值" in hit[0][7]
+    assert "本行被拒绝：“大学”不是允许的值" in hit[0][7]
     rejected = list(book["被拒绝_学校"].iter_rows(values_only=True))
     assert rejected[0][:5] == ("来源文件", "来源工作表", "来源行号", "拒绝原因", "学校标识码")
     assert rejected[1][:3] == ("山阳县学校.xlsx", "学校", 4) and rejected[1][4] == "2161000002"
@@ -374,7 +375,7 @@ def test_columns_of_another_table_are_noted_not_warned(tmp_path):
     plan = prepare(tmp_path, Upload("学校年度情况.xlsx", xlsx(rows, "学校年度情况")))
     assert counts(plan, "school_years") == (1, 1, 0)
     [note] = [i for i in plan.issues if "学校名称" in i.message]
-    assert note.severity == "info" and note.message == "“学校名称”属于“学校”表,在本表中不导入(第 2 列)"
+    assert note.severity == "info" and note.message == "“学校名称”属于“学校”表，在本表中不导入（第 2 列）"
 
 
 def test_corrected_rejects_workbook_imports(tmp_path):
@@ -421,3 +422,48 @@ def test_both_excel_readers_give_the_same_cells(reader, tmp_path):
     wb.save(buf)
     [dates] = read.read_upload("d.xlsx", buf.getvalue())
     assert read.cell_text(dates.rows[1][0]) == "2021-03-01"
+
+
+# The contract's newer parts -------------------------------------------------------------------
+
+def test_organisational_life_sheet_as_bureaus_write_it(tmp_path):
+    rows = [["2024年组织生活开展情况"],
+            ["党组织编号", "党组织名称", "年份", "月", "会议类型", "召开次数"],
+            ["O1", "中共甲小学支部委员会", "2024年", "3月", "支委会", "1次"],
+            ["O1", "中共甲小学支部委员会", 2024, "十二月", "主题党日活动", 2],
+            ["O1", "中共甲小学支部委员会", 2024, "１月", "党员大会", 0],
+            ["O1", "中共甲小学支部委员会", 2024, 13, "党课", 1],
+            ["O1", "中共甲小学支部委员会", 2024, 4, "座谈会", 1],
+            ["O1", "中共甲小学支部委员会", 2024, 5, "党课", -1]]
+    plan = prepare(tmp_path, Upload("组织生活.xlsx", xlsx(rows, "Sheet1")))
+    assert counts(plan, "org_activities") == (6, 3, 3)
+    acts = plan.tables["org_activities"]
+    assert acts[["month", "kind", "times"]].values.tolist() == [[3, "支部委员会", 1], [12, "主题党日", 2],
+                                                                [1, "支部党员大会", 0]]
+    assert "“支委会”按“支部委员会”导入（1 行）" in messages(plan)
+    assert "“主题党日活动”按“主题党日”导入（1 行）" in messages(plan)
+    assert problem(plan, row=6, column="月份")["message"] == "“13”超出范围，应在 1–12 之间"
+    assert problem(plan, row=7, column="活动类型")["message"].startswith("“座谈会”不是允许的值，应为：支部党员大会、支部委员会")
+    assert problem(plan, row=8, column="次数")["message"] == "“-1”超出范围，不能为负数"
+    assert "“党组织名称”属于“党组织”表，在本表中不导入（第 2 列）" in messages(plan)
+    # No organisation O1 in the (empty) published data: the check names the uploaded row.
+    err = next(i for i in plan.errors if i.table == "org_activities")
+    assert (err.file, err.sheet, err.row, err.column_label) == ("组织生活.xlsx", "Sheet1", 3, "党组织编号")
+    assert err.message == "党组织编号“O1”在党组织表（orgs）的 2024 年数据中不存在"
+
+
+def test_system_level_honour_and_secretary_date(tmp_path):
+    honors = [["荣誉编号", "学校标识码", "党组织编号", "荣誉类别", "级别", "授予年份", "名称"],
+              ["H1", "2161000001", None, "最强党支部", "系统级", 2023, "最强党支部"],
+              ["H2", "2161000001", None, "最强党支部", "系统", 2024, "最强党支部"]]
+    plan = prepare(tmp_path, Upload("荣誉.xlsx", xlsx(honors, "荣誉创建")))
+    assert list(plan.tables["honors"]["level"]) == ["系统级", "系统级"]
+    assert "“系统”按“系统级”导入（1 行）" in messages(plan)
+    orgs = [["党组织编号", "年度", "党组织名称", "组织类型", "组建方式", "依托学校标识码", "书记校长设置", "成立日期",
+             "上次换届日期", "任期(年)", "正式党员数", "预备党员数", "书记任职时间"],
+            ["O1", 2024, "支部", "党支部", "单独建立", "2161000001", "分设", "2005-06-01", "2023-03-01", 3, 12, 1, "2021年9月1日"],
+            ["O2", 2024, "支部", "党支部", "单独建立", "2161000001", "分设", "2005-06-01", "2023-03-01", 3, 12, 1, None]]
+    plan = prepare(tmp_path, Upload("党组织.xlsx", xlsx(orgs, "党组织")))
+    assert counts(plan, "orgs") == (2, 2, 0)
+    dates = plan.tables["orgs"]["secretary_appointed_date"]
+    assert str(dates.iloc[0].date()) == "2021-09-01" and pd.isna(dates.iloc[1])

@@ -74,7 +74,7 @@ def test_templates_have_labels_drop_downs_and_an_example(tmp_path):
 def test_untouched_templates_import_nothing(tmp_path):
     plan = pipeline.prepare(uploads(templates.write_templates(tmp_path / "t")), tmp_path / "root")
     assert all(c.read == 0 and c.skipped == 1 for c in plan.counts.values())
-    assert sum(1 for i in plan.issues if i.message == "模板中的示例行,未导入") == len(contract.TABLES)
+    assert sum(1 for i in plan.issues if i.message == "模板中的示例行，未导入") == len(contract.TABLES)
     assert plan.blockers() == ["没有可导入的数据行"]
 
 
@@ -160,7 +160,7 @@ def test_demo_data_is_replaced_not_merged(tmp_path):
     plan = pipeline.prepare([Upload.from_path(sheet("schools", schools, tmp_path))], root)
     assert plan.base_demo and plan.replace_all
     assert len(plan.tables["schools"]) == 1
-    assert "当前是演示数据,本次导入不与其合并,而是完全替换" in [i.message for i in plan.issues]
+    assert "当前是演示数据，本次导入不与其合并，而是完全替换" in [i.message for i in plan.issues]
 
 
 def test_builtin_regions_fill_in_known_counties(tmp_path):
@@ -169,7 +169,7 @@ def test_builtin_regions_fill_in_known_counties(tmp_path):
     plan = pipeline.prepare(uploads(files), tmp_path / "root")
     regions = plan.tables["regions"].set_index("county_code")
     assert regions.loc["611024", "county_name"] == "山阳县" and regions.loc["611002", "city_name"] == "商洛市"
-    assert any(i.message.startswith("已按内置行政区划补充县区:") for i in plan.issues)
+    assert any(i.message.startswith("已按内置行政区划补充县区：") for i in plan.issues)
     assert plan.blockers() == []
 
 
@@ -181,7 +181,7 @@ def test_findings_point_at_the_uploaded_row(tmp_path):
     files = templates.export_tables(t, tmp_path / "x")
     plan = pipeline.prepare(uploads(files), tmp_path / "root")
     [err] = [i for i in plan.errors if i.table == "member_flows"]
-    assert (err.file, err.sheet, err.row, err.column) == ("党员发展与流动.xlsx", "党员发展与流动", 2, "年末党员数")
+    assert (err.file, err.sheet, err.row, err.column_label) == ("党员发展与流动.xlsx", "党员发展与流动", 2, "年末党员数")
     assert not plan.can_publish()
 
 
@@ -261,3 +261,71 @@ def test_version_ids_keep_publish_order_within_one_second(published):
     ids = [versions.publish(variant(i), published) for i in range(12)]
     assert sorted(ids, key=versions._order) == ids and len(set(ids)) == 12
     assert [v.id for v in versions.list_versions(published)] == list(reversed(ids))[:versions.KEEP]
+
+
+# The contract's newer parts --------------------------------------------------------------------
+
+def with_activities() -> dict[str, pd.DataFrame]:
+    """The hand-made extract plus a township 党委 (O5, no host school, placed in 山阳县 through its
+    branch O4, which covers S6), secretaries' dates and a few months of organisational life."""
+    t = handmade.build_tables()
+    orgs = t["orgs"]
+    o5 = orgs[(orgs["org_id"] == "O4")].assign(org_id="O5", org_name="中共高坝店镇委员会", org_type="党委",
+                                                term_years=5, full_members=120)
+    orgs = pd.concat([orgs, o5], ignore_index=True)
+    orgs.loc[(orgs["org_id"] == "O4"), "parent_org_id"] = "O5"
+    orgs["secretary_appointed_date"] = orgs["established_date"].where(orgs["org_id"] != "O2")
+    t["orgs"] = orgs
+    t["org_activities"] = pd.DataFrame([
+        ("O1", 2024, 3, "主题党日", 1),       # 商州区 (host S1)
+        ("O1", 2024, 4, "党课", 1),
+        ("O3", 2024, 3, "支部委员会", 1),      # 山阳县 (host S4)
+        ("O3", 2024, 5, "党课", 1),
+        ("O5", 2024, 3, "支部委员会", 1),      # 山阳县 (through O4)
+        ("O3", 2023, 12, "组织生活会", 1),     # 山阳县, 2023
+    ], columns=contract.ORG_ACTIVITIES.names)
+    return t
+
+
+def test_round_trip_with_organisational_life(tmp_path):
+    tables = with_activities()
+    files = templates.export_tables(tables, tmp_path / "export", "xlsx")
+    plan, _ = import_into(tmp_path / "root", files)
+    assert (plan.counts["org_activities"].read, plan.counts["org_activities"].rejected) == (6, 0)
+    assert_same_extract(tables, extract.read_tables(config.data_dir(tmp_path / "root")))
+
+
+def test_activity_template_has_the_kinds_and_months(tmp_path):
+    templates.write_templates(tmp_path)
+    ws = openpyxl.load_workbook(tmp_path / "组织生活.xlsx")["组织生活"]
+    assert [c.value for c in ws[1]] == ["党组织编号", "年度", "月份", "活动类型", "次数"]
+    assert [c.value for c in ws[2]] == ["示例-001", 2024, 3, "主题党日", 1]
+    checks = {str(dv.sqref).split(":")[0]: dv for dv in ws.data_validations.dataValidation}
+    assert checks["D2"].formula1 == '"' + ",".join(contract.ACTIVITY_KINDS) + '"'
+    assert (checks["C2"].type, checks["C2"].formula1, checks["C2"].formula2) == ("whole", "1", "12")
+
+
+def test_activities_replace_only_their_county_and_year(tmp_path):
+    root = tmp_path / "root"
+    versions.publish(with_activities(), root, sources=["handmade"])
+    # 山阳县's 2024 sheet: O3 held one 支部委员会 more in March, and nothing else is reported.
+    upload = pd.DataFrame([("O3", 2024, 3, "支部委员会", 2)], columns=contract.ORG_ACTIVITIES.names)
+    plan = pipeline.prepare([Upload.from_path(sheet("org_activities", upload, tmp_path))], root)
+    acts = plan.tables["org_activities"].sort_values(["org_id", "year", "month"])
+    # Kept: 商州区's O1 rows and 山阳县's 2023 row. Replaced: every 山阳县 2024 row, O5's (placed
+    # there through its branch) included.
+    assert acts.values.tolist() == [["O1", 2024, 3, "主题党日", 1], ["O1", 2024, 4, "党课", 1],
+                                    ["O3", 2023, 12, "组织生活会", 1], ["O3", 2024, 3, "支部委员会", 2]]
+    assert plan.blockers() == []
+
+
+def test_import_warns_about_an_unplaced_organisation_at_its_row(tmp_path):
+    t = handmade.build_tables()
+    o7 = t["orgs"][t["orgs"]["org_id"] == "O4"].assign(org_id="O7", org_name="中共某社区支部委员会")
+    t["orgs"] = pd.concat([t["orgs"], o7], ignore_index=True)
+    plan = pipeline.prepare(uploads(templates.export_tables(t, tmp_path / "x")), tmp_path / "root")
+    [w] = [i for i in plan.warnings if i.table == "orgs" and "没有依托学校" in i.message]
+    # The 党组织 workbook: header in row 1, the nine hand-made rows in rows 2–10, O7 in row 11.
+    assert (w.file, w.sheet, w.row, w.column_label) == ("党组织.xlsx", "党组织", 11, "依托学校标识码")
+    assert w.message.startswith("党组织“中共某社区支部委员会”（编号O7）2024年没有依托学校")
+    assert plan.blockers() == []

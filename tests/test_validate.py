@@ -30,11 +30,11 @@ def t() -> dict[str, pd.DataFrame]:
 
 
 def sy_key(school: str, year: int) -> str:
-    return f"学校标识码={school}, 年度={year}"
+    return f"学校标识码={school}，年度={year}"
 
 
 def org_key(org: str, year: int) -> str:
-    return f"党组织编号={org}, 年度={year}"
+    return f"党组织编号={org}，年度={year}"
 
 
 def row_of(df: pd.DataFrame, **match) -> int:
@@ -104,10 +104,10 @@ def test_check_tables_does_not_change_its_input(t):
 def test_finding_prints_as_one_chinese_line(t):
     t["schools"].loc[0, "stage"] = "小学校"
     (f,) = validate.check_tables(t)[:1]
-    assert str(f) == (f"错误 学校(schools.parquet) [学校标识码={S1}] 学段(stage):"
-                      "取值“小学校”不在允许范围(幼儿园、小学、初中、九年一贯制学校、高中、完全中学、"
-                      "十二年一贯制学校、中等职业学校、特殊教育学校)内")
-    assert str(validate.Finding("warning", "orgs", "", "", "提示")) == "警告 党组织(orgs.parquet):提示"
+    assert str(f) == (f"错误 学校（schools.parquet） [学校标识码={S1}] 学段（stage）："
+                      "取值“小学校”不在允许范围（幼儿园、小学、初中、九年一贯制学校、高中、完全中学、"
+                      "十二年一贯制学校、中等职业学校、特殊教育学校）内")
+    assert str(validate.Finding("warning", "orgs", "", "", "提示")) == "警告 党组织（orgs.parquet）：提示"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,7 +138,7 @@ def test_blank_text_counts_as_null(t):
 
 def test_null_key(t):
     set_value(t["honors"], "honor_id", None, honor_id="H5")
-    f = find(validate.check_tables(t), "error", "honors", "荣誉编号=(空)", "honor_id")
+    f = find(validate.check_tables(t), "error", "honors", "荣誉编号=（空）", "honor_id")
     assert f.row == 4
 
 
@@ -190,7 +190,7 @@ def test_school_id_digits(t):
 def test_enumeration(t):
     set_value(t["schools"], "stage", "小学校", school_id=S1)
     f = find(validate.check_tables(t), "error", "schools", f"学校标识码={S1}", "stage")
-    assert f.message.startswith("取值“小学校”不在允许范围(幼儿园、小学、")
+    assert f.message.startswith("取值“小学校”不在允许范围（幼儿园、小学、")
 
 
 @pytest.mark.parametrize("table, column, value, match, key", [
@@ -508,8 +508,8 @@ def run_cli(*args):
 def test_cli_clean_dir(clean_dir):
     r = run_cli(clean_dir)
     assert r.returncode == 0, r.stderr
-    assert "检查完成:0 个错误,3 个警告" in r.stdout
-    assert "党组织编号=O1, 年度=2023" in r.stdout
+    assert "检查完成：0 个错误，3 个警告" in r.stdout
+    assert "党组织编号=O1，年度=2023" in r.stdout
 
 
 def test_cli_broken_dir(tmp_path):
@@ -520,10 +520,10 @@ def test_cli_broken_dir(tmp_path):
     r = run_cli(tmp_path)
     assert r.returncode == 1, r.stderr
     out = r.stdout
-    assert f"党员发展与流动(member_flows.parquet) [学校标识码={S1}, 年度=2023] 年末党员数(members_end)" in out
+    assert f"党员发展与流动（member_flows.parquet） [学校标识码={S1}，年度=2023] 年末党员数（members_end）" in out
     assert "honors.parquet" in out
     # Errors first, then warnings, then the summary.
-    assert out.index("错误") < out.index("警告") < out.index("检查完成:2 个错误,4 个警告")
+    assert out.index("错误") < out.index("警告") < out.index("检查完成：2 个错误，4 个警告")
 
 
 def test_printing_caps_each_rule(clean_dir, capsys):
@@ -534,7 +534,7 @@ def test_printing_caps_each_rule(clean_dir, capsys):
     # The two 党总支 warnings are one rule: one shown, one counted.
     assert out.count("党总支党员数") == 1
     assert "另有 1 条未显示" in out
-    assert "检查完成:0 个错误,3 个警告" in out
+    assert "检查完成：0 个错误，3 个警告" in out
 
 
 def test_warnings_alone_exit_0_and_errors_exit_1(clean_dir, capsys):
@@ -543,7 +543,7 @@ def test_warnings_alone_exit_0_and_errors_exit_1(clean_dir, capsys):
     assert validate.run(parser.parse_args([str(clean_dir)])) == 0
     contract.parquet_path(clean_dir, "orgs").unlink()
     assert validate.run(parser.parse_args([str(clean_dir)])) == 1
-    assert "检查完成:1 个错误" in capsys.readouterr().out
+    assert "检查完成：1 个错误" in capsys.readouterr().out
 
 
 def test_demo_extract_in_data_has_no_errors():
@@ -565,3 +565,180 @@ def test_contract_doc_matches_contract():
         sys.path.pop(0)
     doc = (config.PROJECT_DIR / "docs" / "data-contract.md").read_text(encoding="utf-8")
     assert contract_tables.markdown() in doc, "docs/data-contract.md is stale: run python docs/contract_tables.py"
+
+
+# ---------------------------------------------------------------------------------------------
+# Thresholds come from rules.py, read when the check runs
+
+def own_org_keys(findings):
+    return sorted(f.key for f in findings if f.severity == "warning" and f.column == "coverage")
+
+
+def test_own_organisation_minimum_follows_rules(t, monkeypatch):
+    from dashboard import rules
+
+    assert own_org_keys(validate.check_tables(t)) == [sy_key(S2, 2024)]
+    monkeypatch.setattr(rules, "OWN_ORG_MIN_FULL_MEMBERS", 2)
+    # Full members (members_end − probationary) ≥ 2 without 单独建立: S2 2023 (3 − 1), S3 2023
+    # (2 − 0), S2 2024 (4 − 0), S3 2024 (3 − 1) in the joint O2, S6 2024 (2 − 0) attached to O4.
+    findings = validate.check_tables(t)
+    assert own_org_keys(findings) == sorted([sy_key(S2, 2023), sy_key(S3, 2023), sy_key(S2, 2024),
+                                             sy_key(S3, 2024), sy_key(S6, 2024)])
+    assert "（≥2 名）" in find(findings, "warning", "school_years", sy_key(S6, 2024), "coverage").message
+
+
+def test_size_band_follows_rules(t, monkeypatch):
+    from dashboard import rules
+
+    bands = tuple(rules.SizeBand("党支部", None, 20, "党员超过20名，宜设立党总支") if b.org_type == "党支部" else b
+                  for b in rules.SIZE_BANDS)
+    monkeypatch.setattr(rules, "SIZE_BANDS", bands)
+    # O1A, a 党支部, has 20 + 1 = 21 members in 2023 and 22 + 1 = 23 in 2024; the other branches ≤ 11.
+    findings = validate.check_tables(t)
+    branch = [f for f in findings if f.column == "org_type" and "党支部党员数" in f.message]
+    assert [f.key for f in branch] == [org_key("O1A", 2023), org_key("O1A", 2024)]
+    assert "党员 21 名（正式 20、预备 1）：党支部党员数不应超过 20 名；党员超过20名，宜设立党总支" == branch[0].message
+
+
+def test_joint_maximum_follows_rules(t, monkeypatch):
+    from dashboard import rules
+
+    monkeypatch.setattr(rules, "JOINT_MAX_SCHOOLS", 1)
+    ws = [f for f in validate.check_tables(t) if f.column == "formation"]
+    assert [f.key for f in ws] == [org_key("O2", 2023), org_key("O2", 2024)]  # O2 covers S2 and S3
+    assert ws[0].message == "联合建立的党组织覆盖 2 所学校，通常不超过 1 所"
+
+
+# ---------------------------------------------------------------------------------------------
+# The contract's newer parts: org_activities, secretary_appointed_date, 系统级
+
+def act_key(org, year, month, kind):
+    return f"党组织编号={org}，年度={year}，月份={month}，活动类型={kind}"
+
+
+@pytest.fixture
+def ta(t):
+    """The hand-made extract with a few months of organisational life."""
+    t["org_activities"] = pd.DataFrame([
+        ("O1", 2024, 3, "主题党日", 1),
+        ("O1", 2024, 3, "党课", 1),
+        ("O3", 2023, 12, "组织生活会", 1),
+        ("O4", 2024, 1, "支部委员会", 0),
+    ], columns=contract.ORG_ACTIVITIES.names)
+    t["orgs"]["secretary_appointed_date"] = t["orgs"]["established_date"]
+    t["honors"].loc[4, "level"] = "系统级"
+    return t
+
+
+def test_activities_and_new_columns_are_clean(ta):
+    assert [(f.table, f.key) for f in validate.check_tables(ta)] == [(w[0], w[1]) for w in EXPECTED_WARNINGS]
+
+
+def test_activity_month_out_of_range(ta):
+    set_value(ta["org_activities"], "month", 13, org_id="O1", kind="党课")
+    f = find(validate.check_tables(ta), "error", "org_activities", act_key("O1", 2024, 13, "党课"), "month")
+    assert f.message == "“13”超出范围，应在 1–12 之间" and f.row == 1
+
+
+def test_activity_times_negative(ta):
+    set_value(ta["org_activities"], "times", -1, org_id="O4")
+    f = find(validate.check_tables(ta), "error", "org_activities", act_key("O4", 2024, 1, "支部委员会"), "times")
+    assert f.message == "“-1”超出范围，不能为负数"
+
+
+def test_activity_kind_not_allowed(ta):
+    set_value(ta["org_activities"], "kind", "党员大会", org_id="O3")
+    f = find(validate.check_tables(ta), "error", "org_activities", act_key("O3", 2023, 12, "党员大会"), "kind")
+    assert f.message.startswith("取值“党员大会”不在允许范围（支部党员大会、支部委员会、")
+
+
+def test_activity_of_an_organisation_missing_that_year(ta):
+    set_value(ta["org_activities"], "year", 2023, org_id="O4")  # O4 exists only in 2024
+    f = find(validate.check_tables(ta), "error", "org_activities", act_key("O4", 2023, 1, "支部委员会"), "org_id")
+    assert f.message == "党组织编号“O4”在党组织表（orgs）的 2023 年数据中不存在"
+
+
+def test_activity_key_unique(ta):
+    acts = ta["org_activities"]
+    ta["org_activities"] = pd.concat([acts, acts.iloc[[0]].assign(times=2)], ignore_index=True)
+    findings = validate.check_tables(ta)
+    f = find(findings, "error", "org_activities", act_key("O1", 2024, 3, "主题党日"), "")
+    assert f.message == "主键重复：同一党组织编号+年度+月份+活动类型共出现 2 次" and f.row == 4
+    # Same organisation, year and month but another kind is another key.
+    assert len([x for x in findings if x.table == "org_activities"]) == 1
+
+
+def test_extract_without_the_newer_parts_validates(clean_dir):
+    contract.parquet_path(clean_dir, "org_activities").unlink()
+    orgs = pq.read_table(contract.parquet_path(clean_dir, "orgs")).drop_columns(["secretary_appointed_date"])
+    pq.write_table(orgs, contract.parquet_path(clean_dir, "orgs"))
+    findings = validate.check_dir(clean_dir)
+    assert [(f.table, f.key, f.column, f.row) for f in findings] == EXPECTED_WARNINGS
+
+
+def test_system_level_honour_and_secretary_date_in_files(tmp_path, ta):
+    extract.write_tables(ta, tmp_path)
+    assert errors(validate.check_dir(tmp_path)) == []
+    set_value(ta["orgs"], "secretary_appointed_date", "1900-01-01", org_id="O3", year=2024)
+    f = find(validate.check_tables(ta), "error", "orgs", org_key("O3", 2024), "secretary_appointed_date")
+    assert f.message == "“1900-01-01”超出范围，年份应在 1949–2100 之间"
+
+
+# ---------------------------------------------------------------------------------------------
+# Organisations no school of their own year places (DESIGN §3)
+
+def placement_warnings(t):
+    return [f for f in warnings_of(t) if f.column == "host_school_id"]
+
+
+def add_org(t, org_id, year, **values):
+    row = t["orgs"].iloc[[row_of(t["orgs"], org_id="O4", year=2024)]].assign(org_id=org_id, year=year, **values)
+    t["orgs"] = pd.concat([t["orgs"], row], ignore_index=True)
+
+
+def test_committee_placed_through_its_branches_is_not_warned(t):
+    # A township 党委 without a host school whose only school is covered through its branch O4.
+    add_org(t, "O5", 2024, org_name="中共高坝店镇委员会", org_type="党委", term_years=5, full_members=120)
+    assert [f.key for f in placement_warnings(t)] == [org_key("O5", 2024)]  # alone: unplaced
+    set_value(t["orgs"], "parent_org_id", "O5", org_id="O4", year=2024)
+    assert placement_warnings(t) == []
+
+
+def test_organisation_placed_from_an_earlier_year(t):
+    # A village branch covering S5 in 2023, kept in 2024 after S5 closed.
+    add_org(t, "O6", 2023, org_name="中共某村支部委员会")
+    add_org(t, "O6", 2024, org_name="中共某村支部委员会")
+    set_value(t["school_years"], "coverage", "挂靠建立", school_id=S5, year=2023)
+    set_value(t["school_years"], "org_id", "O6", school_id=S5, year=2023)
+    [f] = placement_warnings(t)
+    assert (f.table, f.key) == ("orgs", org_key("O6", 2024))
+    assert f.message == ("党组织“中共某村支部委员会”（编号O6）2024年没有依托学校，也没有覆盖任何学校"
+                         "（下属党组织也没有），按其2023年的位置计入各县区、乡镇等范围")
+
+
+def test_unplaced_organisation(t):
+    add_org(t, "O7", 2024, org_name="中共某社区支部委员会")
+    [f] = placement_warnings(t)
+    assert (f.key, f.row) == (org_key("O7", 2024), 9)
+    assert f.message.startswith("党组织“中共某社区支部委员会”（编号O7）2024年没有依托学校，也没有覆盖任何学校")
+    assert "以前年度也没有" in f.message
+
+
+# ---------------------------------------------------------------------------------------------
+# Findings about uploaded rows name the file, sheet and Excel row
+
+def test_findings_carry_the_source_of_each_row(t):
+    sy = t["school_years"].copy()
+    sy["_file"] = ["学校年度情况.xlsx"] * 5 + [None] * 5
+    sy["_sheet"] = ["学校年度情况"] * 5 + [None] * 5
+    sy["_row"] = pd.array([2, 3, 4, 5, 6] + [None] * 5, dtype="Int64")
+    t["school_years"] = sy
+    set_value(t["school_years"], "staff", -5, school_id=S3, year=2023)   # uploaded, Excel row 4
+    set_value(t["school_years"], "staff", -6, school_id=S3, year=2024)   # kept from the published data
+    findings = validate.check_tables(t)
+    uploaded = find(findings, "error", "school_years", sy_key(S3, 2023), "staff")
+    assert (uploaded.file, uploaded.sheet, uploaded.row) == ("学校年度情况.xlsx", "学校年度情况", 4)
+    assert str(uploaded) == (f"错误 学校年度情况.xlsx 工作表“学校年度情况” 第 4 行 [{sy_key(S3, 2023)}] "
+                             "教职工数（staff）：“-5”超出范围，不能为负数")
+    kept = find(findings, "error", "school_years", sy_key(S3, 2024), "staff")
+    assert (kept.file, kept.sheet, kept.row) == ("现有数据", "", None)

@@ -1,9 +1,11 @@
 """Cleaning one sheet's rows into the contract's columns: vectorised per column, never per cell.
 
-Each column is normalised the way its type needs (full-width digits, stray spaces, "2023年",
-"1,234", numbers stored as text, "12.0"), documented synonyms are mapped and reported, and every
-value that is still not valid gives the row a Chinese reason. A row with any reason is rejected
-whole, with its values as written, so it can be corrected and imported again.
+Each column is first normalised the way people type it (full-width digits, stray spaces, “2023年”,
+“1,234”, “3月”, numbers stored as text, “12.0”, Excel date numbers), documented synonyms are mapped
+and reported, and cells that cannot be read get a hint on what to write instead (an Excel error
+value, a percentage in a count, a yes/no answer). What is left is checked against the column's
+declaration by the one interpreter the validator uses too (dashboard/columns.py). A row with any
+reason is rejected whole, with its values as written, so it can be corrected and imported again.
 """
 from __future__ import annotations
 
@@ -15,23 +17,25 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard import contract
+from dashboard import columns, contract
+from dashboard.findings import ERROR, INFO, SOURCE_COLUMNS, WARNING, Finding
 from dashboard.ingest import headers as hdr
-from dashboard.ingest.issues import INFO, WARNING, ERROR, Issue, TableCount
+from dashboard.ingest.issues import TableCount
 from dashboard.ingest.read import RawSheet, cell_text
 from dashboard.ingest.regions import CountyLookup
 
-META = ["_file", "_sheet", "_row"]  # provenance carried by every accepted and rejected row
+META = list(SOURCE_COLUMNS)  # provenance carried by every accepted and rejected row
 PROBLEM_COLUMNS = ["_row", "column", "value", "message"]
 
 # Words a bureau writes for "not applicable" in an optional column (撤并年份 "否", 星级 "无").
 EMPTY_MARKERS = frozenset({"无", "否", "-", "--", "—", "——", "–", "/", "空", "null", "NULL", "None", "none",
                            "NaN", "nan", "N/A", "n/a", "不适用"})
 EXCEL_ERRORS = frozenset({"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"})
-TOTAL_ROW = re.compile(r"^(全[县区市省]|本[县区市])?(合计|总计|小计|汇总)[::]?$")
-NOTE_ROW = re.compile(r"^(填报人|填表人|审核人|负责人|单位负责人|联系人|联系电话|填报日期|填表日期|制表|说明|注[::]|备注|填表说明)")
+TOTAL_ROW = re.compile(r"^(全[县区市省]|本[县区市])?(合计|总计|小计|汇总)[:：]?$")
+NOTE_ROW = re.compile(r"^(填报人|填表人|审核人|负责人|单位负责人|联系人|联系电话|填报日期|填表日期|制表|说明|注[:：]|备注|填表说明)")
 
-# Spellings seen in bureau forms for the contract's values. Each use is reported; anything else
+# Spellings seen in bureau forms for the contract's values, by column or by "table.column" where
+# one column name means different things in two tables. Each use is reported; anything else
 # outside the allowed list is rejected, so no value is ever matched by resemblance.
 SYNONYMS: dict[str, dict[str, str]] = {
     "coverage": {"单独组建": "单独建立", "联合组建": "联合建立", "挂靠组建": "挂靠建立",
@@ -45,14 +49,27 @@ SYNONYMS: dict[str, dict[str, str]] = {
     "locale": {"城市": "城区", "农村": "乡村", "镇": "镇区"},
     "org_type": {"党支部委员会": "党支部", "支部": "党支部", "总支": "党总支", "党总支部": "党总支",
                  "党总支部委员会": "党总支", "党委员会": "党委", "基层党委": "党委"},
-    "level": {"国家": "国家级", "省": "省级", "市": "市级", "县": "县级", "区级": "县级", "县区级": "县级"},
-    "kind": {"示范校": "党建示范校", "党建示范学校": "党建示范校"},
+    "level": {"国家": "国家级", "省": "省级", "市": "市级", "县": "县级", "区级": "县级", "县区级": "县级",
+              "系统": "系统级", "教育系统级": "系统级"},
+    "honors.kind": {"示范校": "党建示范校", "党建示范学校": "党建示范校"},
+    "org_activities.kind": {"党员大会": "支部党员大会", "支部大会": "支部党员大会",
+                            "支委会": "支部委员会", "支委会议": "支部委员会", "支部委员会会议": "支部委员会",
+                            # A 党总支's or 党委's own committee meeting is recorded as 支部委员会
+                            # (docs/data-contract.md, 组织生活).
+                            "总支委员会": "支部委员会", "党总支委员会": "支部委员会", "总支委员会会议": "支部委员会",
+                            "党委会": "支部委员会", "党委会议": "支部委员会",
+                            "党小组会议": "党小组会", "讲党课": "党课",
+                            "主题党日活动": "主题党日", "固定主题党日": "主题党日",
+                            "专题组织生活会": "组织生活会", "民主评议": "民主评议党员"},
 }
 # A "是/否" answer that cannot be mapped without choosing for the user.
-AMBIGUOUS = {"leadership": {"否": "“否”无法区分“分设”和“书记空缺”,请填写其中之一"}}
+AMBIGUOUS = {"leadership": {"否": "“否”无法区分“分设”和“书记空缺”，请填写其中之一"}}
+YES_NO = frozenset({"是", "否", "TRUE", "FALSE"})
 
 ID_COLUMNS = frozenset({"org_id", "parent_org_id", "honor_id"})
 COUNT_UNITS = r"(人|名|个|所|次)$"
+# A month written in words: “三月”, “十二月”.
+MONTH_WORDS = {w: str(i) for i, w in enumerate("一 二 三 四 五 六 七 八 九 十 十一 十二".split(), 1)}
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
@@ -64,7 +81,7 @@ class SheetResult:
     accepted: pd.DataFrame            # contract columns, typed, plus META
     rejected: pd.DataFrame            # contract columns as written (text), plus META and _reason
     problems: pd.DataFrame            # PROBLEM_COLUMNS: one line per rejected cell
-    issues: list[Issue] = field(default_factory=list)
+    issues: list[Finding] = field(default_factory=list)
     count: TableCount | None = None
 
 
@@ -109,19 +126,19 @@ def _none(index) -> pd.Series:
     return pd.Series(None, index=index, dtype=object)
 
 
-# ---------------------------------------------------------------- per type
+# ---------------------------------------------------------------- normalising, per type
+# Each returns the cells in the contract's own spelling (text), the reasons for cells that cannot
+# be read that way, and notes on what was converted; the declaration is checked afterwards.
 
 def _blank_rules(col: contract.Column, s: pd.Series, t: pd.Series, problems: pd.Series):
-    """Shared by every type: Excel error values, required cells, "无/否" in optional cells."""
+    """Shared by every type: Excel error values, "无/否" in optional cells."""
     notes = []
-    problems = _flag(problems, s.isin(EXCEL_ERRORS), _quoted(s, "是 Excel 的错误值(公式出错),请填写实际数值", "单元格"))
+    problems = _flag(problems, s.isin(EXCEL_ERRORS), _quoted(s, "是 Excel 的错误值（公式出错），请填写实际数值", "单元格"))
     if col.nullable:
         marker = t.isin(EMPTY_MARKERS)
         if marker.any():
             notes.append((INFO, f"{int(marker.sum())} 个单元格填写的“{'、'.join(sorted(set(t[marker])))}”按空值导入"))
             t = t.mask(marker)
-    else:
-        problems = _flag(problems, s.isna(), "必填,不能为空")
     return t, problems, notes
 
 
@@ -129,27 +146,23 @@ def clean_int(col: contract.Column, s: pd.Series) -> Cleaned:
     problems = _none(s.index)
     t = _compact(s)
     t, problems, notes = _blank_rules(col, s, t, problems)
-    is_year = col.min_value == contract.MIN_YEAR
-    if is_year:
+    if col.min_value == contract.MIN_YEAR:
         t = t.str.replace(r"(?<=\d)年度?$", "", regex=True)
+    elif col.name == "month":
+        t = t.str.replace(r"月份?$", "", regex=True)
+        t = t.mask(t.isin(MONTH_WORDS), t.map(MONTH_WORDS))
     elif col.min_value == 0:
         t = t.str.replace(r"(?<=\d)" + COUNT_UNITS, "", regex=True)
-    t = t.str.replace(r"(?<=\d)[,,](?=\d{3}(\D|$))", "", regex=True)
+    t = t.str.replace(r"(?<=\d)[,，](?=\d{3}(\D|$))", "", regex=True)
     int_like = t.str.fullmatch(r"[+-]?\d{1,15}(\.0*)?").fillna(False).astype(bool)
-    present = t.notna()
-    bad = present & ~int_like & problems.isna()
+    bad = t.notna() & ~int_like & problems.isna()
     if bad.any():
         percent = t.str.endswith("%").fillna(False).astype(bool)
-        decimal = t.str.fullmatch(r"[+-]?\d*\.\d+").fillna(False).astype(bool)
-        problems = _flag(problems, bad & percent, _quoted(s, "是百分比,此列应填整数(人数、个数或年份)"))
-        problems = _flag(problems, bad & decimal, _quoted(s, "不是整数"))
+        problems = _flag(problems, bad & percent, _quoted(s, "是百分比，此列应填整数（人数、个数或年份）"))
         if col.nullable:
-            problems = _flag(problems, bad & (t == "是"), "填写了“是”,此列应填具体数值,没有请留空")
+            problems = _flag(problems, bad & (t == "是"), "填写了“是”，此列应填具体数值，没有请留空")
         problems = _flag(problems, bad & t.str.fullmatch(r"[+-]?\d{16,}").fillna(False).astype(bool), _quoted(s, "数值过大"))
-        problems = _flag(problems, bad, _quoted(s, "不是数字" if not is_year else "不是年份(应为四位数字,如 2023)"))
-    nums = pd.to_numeric(t.where(int_like).str.replace(r"\.0*$", "", regex=True), errors="coerce")
-    values = nums.round().astype("Int64")
-    return Cleaned(values, problems, notes)
+    return Cleaned(t, problems, notes)
 
 
 _DATE_YMD = r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"
@@ -161,46 +174,39 @@ def clean_date(col: contract.Column, s: pd.Series) -> Cleaned:
     t = s.str.normalize("NFKC").str.strip().str.replace(r"[T\s]+\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "", regex=True)
     t = t.str.replace(r"\s+", "", regex=True)
     t, problems, notes = _blank_rules(col, s, t, problems)
-    parts = t.str.extract(_DATE_YMD)
-    compact = t.str.extract(_DATE_COMPACT)
-    parts = parts.fillna(compact)
-    ymd = parts.apply(lambda c: pd.to_numeric(c, errors="coerce"))
-    ymd.columns = ["year", "month", "day"]
-    values = pd.to_datetime(ymd, errors="coerce")
+    parts = t.str.extract(_DATE_YMD).fillna(t.str.extract(_DATE_COMPACT))
+    matched = parts[0].notna()
+    # Written as a date: the contract's spelling, even for a day that does not exist (2005-02-30),
+    # which the check then names as such.
+    iso = parts[0] + "-" + parts[1].str.zfill(2) + "-" + parts[2].str.zfill(2)
+    t = t.mask(matched, iso)
     serial = t.str.fullmatch(r"\d{5}(\.0+)?").fillna(False).astype(bool)
     if serial.any():
         days = pd.to_numeric(t.where(serial), errors="coerce")
         in_range = serial & days.between(20000, 80000)
-        values = values.mask(in_range, EXCEL_EPOCH + pd.to_timedelta(days.where(in_range), unit="D"))
         if in_range.any():
-            notes.append((WARNING, f"{int(in_range.sum())} 个日期是 Excel 日期序号,已换算为日期"))
-    present = t.notna()
-    matched = parts[0].notna() | serial
-    problems = _flag(problems, present & ~matched, _quoted(s, "不是日期,请按 2021-03-01 的格式填写"))
-    problems = _flag(problems, present & values.isna(), _quoted(s, "不是有效日期"))
-    return Cleaned(values.astype("datetime64[ns]"), problems, notes)
+            dates = EXCEL_EPOCH + pd.to_timedelta(days.where(in_range), unit="D")
+            t = t.mask(in_range, dates.dt.strftime("%Y-%m-%d"))
+            notes.append((WARNING, f"{int(in_range.sum())} 个日期是 Excel 日期序号，已换算为日期"))
+    return Cleaned(t, problems, notes)
 
 
-def clean_enum(col: contract.Column, s: pd.Series) -> Cleaned:
+def clean_enum(col: contract.Column, s: pd.Series, table: str | None = None) -> Cleaned:
     problems = _none(s.index)
     t = _compact(s)
     t, problems, notes = _blank_rules(col, s, t, problems)
     for word, reason in AMBIGUOUS.get(col.name, {}).items():
         problems = _flag(problems, t == word, reason)
-    synonyms = SYNONYMS.get(col.name, {})
+    synonyms = SYNONYMS.get(f"{table}.{col.name}") or SYNONYMS.get(col.name, {})
     if synonyms:
         mapped = t.map(synonyms)
         used = mapped.notna() & problems.isna()
         if used.any():
             for written, n in t[used].value_counts().items():
-                notes.append((WARNING, f"“{written}”按“{synonyms[written]}”导入({n} 行)"))
+                notes.append((WARNING, f"“{written}”按“{synonyms[written]}”导入（{n} 行）"))
             t = t.mask(used, mapped)
-    allowed = set(col.allowed)
-    bad = t.notna() & ~t.isin(allowed)
     choices = "、".join(col.allowed)
-    yes_no = t.isin({"是", "否", "TRUE", "FALSE"})
-    problems = _flag(problems, bad & yes_no, _quoted(s, f"是“是/否”答案,此列应填:{choices}", "填写了"))
-    problems = _flag(problems, bad, _quoted(s, f"不是允许的值,应为:{choices}"))
+    problems = _flag(problems, t.isin(YES_NO), _quoted(s, f"是“是/否”答案，此列应填：{choices}", "填写了"))
     return Cleaned(t, problems, notes)
 
 
@@ -210,18 +216,14 @@ def clean_id(col: contract.Column, s: pd.Series, counties: CountyLookup | None =
     t, problems, notes = _blank_rules(col, s, t, problems)
     if col.digits:
         t = t.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
-        ok = t.str.fullmatch(rf"\d{{{col.digits}}}").fillna(False).astype(bool)
-        bad = t.notna() & ~ok
+        bad = t.notna() & ~t.str.fullmatch(rf"\d{{{col.digits}}}").fillna(False).astype(bool)
         if bad.any() and col.name == "county_code" and counties is not None:
             t, problems, more = _county_names(s, t, bad, problems, counties)
             notes += more
             bad = t.notna() & ~t.str.fullmatch(rf"\d{{{col.digits}}}").fillna(False).astype(bool)
         scientific = t.str.fullmatch(r"\d+(\.\d+)?[eE][+]?\d+").fillna(False).astype(bool)
         problems = _flag(problems, bad & scientific,
-                         _quoted(s, "被 Excel 显示成了科学计数法,数字已失真:请把该列设为“文本”格式后重新填写"))
-        digits = t.str.fullmatch(r"\d+").fillna(False).astype(bool)
-        problems = _flag(problems, bad & digits, lambda m: _quoted(s, f"应为 {col.digits} 位数字,实际为 ")(m) + t[m].str.len().astype("str") + " 位")
-        problems = _flag(problems, bad, _quoted(s, f"应为 {col.digits} 位数字"))
+                         _quoted(s, "被 Excel 显示成了科学计数法，数字已失真：请把该列设为“文本”格式后重新填写"))
     return Cleaned(t, problems, notes)
 
 
@@ -238,7 +240,7 @@ def _county_names(s, t, bad, problems, counties: CountyLookup):
         hit = todo & t.isin(list(codes))
         t = t.mask(hit, t.map(codes))
         summary = "、".join(f"{k}→{v}" for k, v in codes.items())
-        notes.append((WARNING, f"县区代码列填写的是县区名称,已按行政区划换算:{summary}({int(hit.sum())} 行)"))
+        notes.append((WARNING, f"县区代码列填写的是县区名称，已按行政区划换算：{summary}（{int(hit.sum())} 行）"))
     return t, problems, notes
 
 
@@ -256,7 +258,7 @@ def _matches(s: pd.Series, pattern: str) -> pd.Series:
 
 def _fast(col: contract.Column, s: pd.Series) -> pd.Series:
     """Cells already in the contract's form, which most cells of a real file are: they skip the
-    normalising below (whose regular expressions run in Python, not in Arrow)."""
+    normalising (whose regular expressions run in Python, not in Arrow)."""
     if col.dtype == contract.INT:
         ok = _matches(s, r"[0-9]{1,15}")
     elif col.dtype == contract.DATE:
@@ -273,63 +275,36 @@ def _fast(col: contract.Column, s: pd.Series) -> pd.Series:
     return ok | s.isna() if col.nullable else ok
 
 
-def _fast_values(col: contract.Column, s: pd.Series) -> pd.Series:
-    """Typed values of cells already in contract form, converted in Arrow (pandas' own
-    conversions iterate over Arrow strings one by one)."""
-    if col.dtype == contract.INT:
-        ints = pc.cast(pa.array(s, type=pa.string(), from_pandas=True), pa.int64())
-        return pd.Series(ints.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get), index=s.index)
-    if col.dtype == contract.DATE:
-        text = pa.array(s, type=pa.string(), from_pandas=True)
-        stamps = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
-        # strptime rolls 2005-02-30 over to 2005-03-02; a date must read back as written.
-        same = pc.equal(pc.strftime(stamps, format="%Y-%m-%d"), text)
-        stamps = pc.if_else(same.fill_null(False), stamps, pa.scalar(None, stamps.type))
-        return pd.Series(stamps.to_pandas(), index=s.index).astype("datetime64[ns]")
-    return s
-
-
-def clean_column(col: contract.Column, s: pd.Series, counties: CountyLookup | None = None) -> Cleaned:
-    fast = _fast(col, s)
-    if fast.all():
-        values, problems, notes = _fast_values(col, s), _none(s.index), []
-    else:
-        slow = _clean_slow(col, s[~fast], counties)
-        values = _fast_values(col, s.where(fast))
-        values.loc[slow.values.index] = slow.values
-        problems = _none(s.index)
-        problems.loc[slow.problems.index] = slow.problems.to_numpy(dtype=object)
-        notes = slow.notes
-    if col.dtype == contract.INT:
-        problems = _range(col, s, values, problems)
-    elif col.dtype == contract.DATE:
-        years = values.dt.year
-        problems = _flag(problems, years.notna() & ((years < contract.MIN_YEAR) | (years > contract.MAX_YEAR)),
-                         _quoted(s, f"年份超出范围({contract.MIN_YEAR}–{contract.MAX_YEAR})"))
-        problems = _flag(problems, s.notna() & values.isna() & fast, _quoted(s, "不是有效日期"))
-    return Cleaned(values, problems, notes)
-
-
-def _range(col: contract.Column, s: pd.Series, values: pd.Series, problems: pd.Series) -> pd.Series:
-    if col.min_value is not None and col.max_value is not None:
-        out = values.notna() & ((values < col.min_value) | (values > col.max_value))
-        return _flag(problems, out, _quoted(s, f"超出范围,应在 {col.min_value}–{col.max_value} 之间"))
-    if col.min_value is not None:
-        out = values.notna() & (values < col.min_value)
-        return _flag(problems, out, _quoted(s, "不能为负数" if col.min_value == 0 else f"应不小于 {col.min_value}"))
-    return problems
-
-
-def _clean_slow(col: contract.Column, s: pd.Series, counties: CountyLookup | None = None) -> Cleaned:
+def _normalise(col: contract.Column, s: pd.Series, counties: CountyLookup | None, table: str | None) -> Cleaned:
     if col.dtype == contract.INT:
         return clean_int(col, s)
     if col.dtype == contract.DATE:
         return clean_date(col, s)
     if col.allowed:
-        return clean_enum(col, s)
+        return clean_enum(col, s, table)
     if col.digits or col.name in ID_COLUMNS:
         return clean_id(col, s, counties)
     return clean_text(col, s)
+
+
+def clean_column(col: contract.Column, s: pd.Series, counties: CountyLookup | None = None,
+                 table: str | None = None) -> Cleaned:
+    """One sheet column (stripped text, missing where blank) as the contract's values, a reason
+    for each cell that cannot be one, and notes on the conversions."""
+    fast = _fast(col, s)
+    text, problems, notes = s, _none(s.index), []
+    if not fast.all():
+        slow = _normalise(col, s[~fast], counties, table)
+        text = s.astype(object).where(fast)
+        text.loc[slow.values.index] = slow.values.astype(object)
+        text = text.astype("str")
+        problems.loc[slow.problems.index] = slow.problems.to_numpy(dtype=object)
+        notes = slow.notes
+    checked = columns.check(col, text, shown=s, cell=True)
+    for v in checked.violations:
+        problems = _flag(problems, v.mask, lambda m, v=v: pd.Series(v.messages(np.flatnonzero(m.to_numpy())),
+                                                                    index=m.index[m.to_numpy()]))
+    return Cleaned(checked.values, problems, notes)
 
 
 # ---------------------------------------------------------------- a whole sheet
@@ -355,21 +330,24 @@ def _fill_merged(sheet: RawSheet, start: int) -> list[tuple[int, int, int, int]]
 
 def clean_sheet(sheet: RawSheet, header: hdr.Header, counties: CountyLookup) -> SheetResult:
     table = contract.TABLES[header.table]
-    issues: list[Issue] = []
+    issues: list[Finding] = []
     where = dict(file=sheet.file, sheet=sheet.sheet, table=table.name)
 
+    def issue(severity: str, message: str, **more) -> None:
+        issues.append(Finding(severity, message=message, **where, **more))
+
     filled = _fill_merged(sheet, header.data_start)
-    columns = sheet.text_columns(header.data_start, max(header.columns, default=-1) + 1)
-    width = len(columns)
-    text = {j: _text_series(c) for j, c in enumerate(columns)}
-    n = len(columns[0]) if columns else 0
+    cells = sheet.text_columns(header.data_start, max(header.columns, default=-1) + 1)
+    width = len(cells)
+    text = {j: _text_series(c) for j, c in enumerate(cells)}
+    n = len(cells[0]) if cells else 0
     rownum = pd.Series(np.arange(header.data_start + 1, header.data_start + 1 + n), dtype="int64")
 
     for r1, c1, r2, c2 in filled:
         name = header.columns.get(c1)
-        label = table.label_of(name) if name else f"第 {c1 + 1} 列"
-        issues.append(Issue(WARNING, f"第 {r1 + 1}–{r2 + 1} 行为合并单元格,已把合并单元格的值“{cell_text(sheet.rows[r1][c1]) or ''}”填入每一行",
-                            row=r1 + 1, column=label, **where))
+        place = "" if name else f"第 {c1 + 1} 列"
+        issue(WARNING, f"{place}第 {r1 + 1}–{r2 + 1} 行为合并单元格，已把合并单元格的值“{cell_text(sheet.rows[r1][c1]) or ''}”填入每一行",
+              row=r1 + 1, column=name or "")
 
     # Blank rows are layout; 合计 and note lines are listed as skipped, never counted as data.
     ignored = {j for j, t in header_titles(sheet, header).items() if hdr.norm(t) in hdr.IGNORED}
@@ -390,7 +368,7 @@ def clean_sheet(sheet: RawSheet, header: hdr.Header, counties: CountyLookup) -> 
     skip_note = nonblank & ~total & note
     for kind, mask in (("合计行", skip_total), ("说明或签字行", skip_note)):
         for r in rownum[mask]:
-            issues.append(Issue(INFO, f"{kind},不是数据,未导入", row=int(r), **where))
+            issue(INFO, f"{kind}，不是数据，未导入", row=int(r))
     keep = nonblank & ~skip_total & ~skip_note
 
     idx = keep[keep].index
@@ -404,31 +382,31 @@ def clean_sheet(sheet: RawSheet, header: hdr.Header, counties: CountyLookup) -> 
 
     sheet_reason = None
     if header.duplicates:
-        dup = "、".join(f"“{table.label_of(c)}”(第 {'、'.join(str(j + 1) for j in cols)} 列)" for c, cols in header.duplicates.items())
-        sheet_reason = f"表头中重复出现{dup},无法确定用哪一列"
+        dup = "、".join(f"“{table.label_of(c)}”（第 {'、'.join(str(j + 1) for j in cols)} 列）" for c, cols in header.duplicates.items())
+        sheet_reason = f"表头中重复出现{dup}，无法确定用哪一列"
     elif header.missing:
-        sheet_reason = "缺少必填列:" + "、".join(f"“{table.label_of(c)}”" for c in header.missing)
+        sheet_reason = "缺少必填列：" + "、".join(f"“{table.label_of(c)}”" for c in header.missing)
     if sheet_reason:
-        issues.append(Issue(ERROR, f"{sheet_reason};本表 {m} 行全部未导入", **where))
+        issue(ERROR, f"{sheet_reason}；本表 {m} 行全部未导入")
         row_reasons = pd.Series([sheet_reason] * m, dtype="str")
         parts.append(pd.DataFrame({"_row": rows, "column": "", "value": "", "message": sheet_reason}))
     else:
         by_name = {name: j for j, name in header.columns.items()}
         for col in table.columns:
             if col.name not in by_name:
-                issues.append(Issue(INFO, f"表中没有“{col.label}”列,按空值导入", **where))
+                issue(INFO, f"表中没有“{col.label}”列，按空值导入", column=col.name)
                 values[col.name] = pd.Series([None] * m, dtype=object)
                 continue
             s = text[by_name[col.name]][idx].reset_index(drop=True)
-            c = clean_column(col, s, counties)
+            c = clean_column(col, s, counties, table.name)
             values[col.name] = c.values
             for severity, message in c.notes:
-                issues.append(Issue(severity, message, column=col.label, **where))
+                issue(severity, message, column=col.name)
             bad = c.problems.notna()
             if bad.any():
                 parts.append(pd.DataFrame({"_row": rows[bad], "column": col.label,
                                            "value": s[bad].fillna(""), "message": c.problems[bad]}))
-                reason = (col.label + ":" + c.problems.astype("str")).where(bad)
+                reason = (col.label + "：" + c.problems.astype("str")).where(bad)
                 row_reasons = _join(row_reasons, reason)
     if parts:
         problems = pd.concat(parts, ignore_index=True)
@@ -448,19 +426,18 @@ def clean_sheet(sheet: RawSheet, header: hdr.Header, counties: CountyLookup) -> 
         other = next((t for t in hdr.TITLES.values() if t.table != table.name and t.match(title)), None)
         if other is not None:
             # 学校名称 beside 学校标识码 in a yearly sheet: there for the reader, held by another table.
-            issues.append(Issue(INFO, f"“{title}”属于“{contract.TABLES[other.table].label}”表,在本表中不导入(第 {j + 1} 列)", **where))
+            issue(INFO, f"“{title}”属于“{contract.TABLES[other.table].label}”表，在本表中不导入（第 {j + 1} 列）")
         else:
-            issues.append(Issue(WARNING if has_data else INFO,
-                                f"“{title}”不是“{table.label}”表的列(第 {j + 1} 列),其内容未导入", **where))
+            issue(WARNING if has_data else INFO, f"“{title}”不是“{table.label}”表的列（第 {j + 1} 列），其内容未导入")
     if header.column_number_row is not None:
-        issues.append(Issue(INFO, "栏次行(甲、乙、1、2……),不是数据,未导入", row=header.column_number_row + 1, **where))
+        issue(INFO, "栏次行（甲、乙、1、2……），不是数据，未导入", row=header.column_number_row + 1)
     return SheetResult(table.name, sheet.file, sheet.sheet, accepted, rejected, problems, issues, count)
 
 
 def _join(acc: pd.Series, more: pd.Series) -> pd.Series:
-    """Row-wise "a;b" of two reason columns, either of which may be missing."""
+    """Row-wise "a；b" of two reason columns, either of which may be missing."""
     both = acc.notna() & more.notna()
-    acc = acc.mask(both, acc + ";" + more)
+    acc = acc.mask(both, acc + "；" + more)
     return acc.mask(acc.isna() & more.notna(), more)
 
 

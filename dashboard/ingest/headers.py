@@ -16,8 +16,10 @@ from dashboard import contract
 HEADER_SCAN_ROWS = 30  # a header further down than this is not a form anyone fills in
 MAX_HEADER_ROWS = 3
 
-# Titles real forms use for a column besides the contract's label and English name. Applied only
-# where the table has no other column of that title (in regions, 县区名称 is county_name).
+# Titles real forms use for a column besides the contract's label and English name, by column or by
+# "table.column" where one column name means different things in two tables (kind: an honour's
+# 荣誉类别, a meeting's 活动类型). Applied only where the table has no other column of that title
+# (in regions, 县区名称 is county_name).
 ALIASES: dict[str, tuple[str, ...]] = {
     "school_id": ("学校代码", "学校识别码", "标识码", "学校标识代码"),
     "county_code": ("县区", "县(区)", "县区名称", "所属县区", "区县", "区县代码", "县(市、区)", "县市区"),
@@ -32,6 +34,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "org_type": ("党组织类型",),
     "staff": ("教职工", "教职工人数"),
     "students": ("学生", "在校生数", "学生人数"),
+    "secretary_appointed_date": ("书记任职时间", "书记任命日期", "书记任命时间", "现任书记任职日期"),
+    "month": ("月", "月度", "活动月份", "开展月份"),
+    "org_activities.kind": ("活动类别", "活动名称", "会议类型", "会议名称", "组织生活类型"),
+    "times": ("开展次数", "召开次数", "活动次数", "举办次数"),
 }
 
 # Columns the product itself writes (rejects workbook) or that only number the lines: ignored quietly.
@@ -62,7 +68,7 @@ class TableTitles:
             exact[norm(c.label)] = c.name
             exact[norm(c.name)] = c.name
         for c in table.columns:
-            for alias in ALIASES.get(c.name, ()):
+            for alias in ALIASES.get(f"{table.name}.{c.name}", ()) + ALIASES.get(c.name, ()):
                 exact.setdefault(norm(alias), c.name)
         loose = {}
         for title, name in exact.items():

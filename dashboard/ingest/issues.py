@@ -1,37 +1,12 @@
-"""What an import found, in the words the user sees (Chinese), with where it was found."""
+"""What an import counts per table. Its findings are dashboard.findings.Finding, the type validate
+reports with too (re-exported here with the severities for the import's modules)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-ERROR, WARNING, INFO = "error", "warning", "info"
-SEVERITY_LABELS = {ERROR: "错误", WARNING: "警告", INFO: "说明"}
+from dashboard.findings import ERROR, INFO, SEVERITY_LABELS, WARNING, Finding
 
-
-@dataclass(frozen=True)
-class Issue:
-    severity: str
-    message: str
-    file: str = ""
-    sheet: str = ""
-    row: int | None = None   # 1-based, the row number Excel shows
-    table: str = ""          # contract table name
-    column: str = ""         # the column's Chinese label
-    value: str = ""
-
-    @property
-    def where(self) -> str:
-        parts = [self.file]
-        if self.sheet:
-            parts.append(f"工作表“{self.sheet}”")
-        if self.row is not None:
-            parts.append(f"第 {self.row} 行")
-        if self.column:
-            parts.append(f"“{self.column}”列")
-        return " ".join(p for p in parts if p)
-
-    def __str__(self) -> str:
-        where = self.where
-        return f"[{SEVERITY_LABELS.get(self.severity, self.severity)}] {where + ':' if where else ''}{self.message}"
+__all__ = ["ERROR", "INFO", "SEVERITY_LABELS", "WARNING", "Finding", "TableCount"]
 
 
 @dataclass

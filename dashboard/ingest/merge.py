@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard import contract
+from dashboard import contract, placement
 from dashboard.ingest.clean import META
 
 SEP = "\x1f"  # never typed in a spreadsheet cell, so joined keys cannot collide
@@ -38,17 +38,11 @@ def _county_by_school(schools: pd.DataFrame) -> pd.Series:
 
 
 def _org_county(orgs: pd.DataFrame, school_years: pd.DataFrame, by_school: pd.Series) -> pd.Series:
-    """An organisation's county is its host school's, else that of the first school it covers
-    that year (the same placement the dashboard's queries use)."""
-    county = orgs["host_school_id"].map(by_school)
-    need = county.isna()
-    if need.any() and len(school_years):
-        sy = school_years.dropna(subset=["org_id"])
-        first = sy.groupby([sy["org_id"].astype("str"), sy["year"].astype("Int64")])["school_id"].min()
-        idx = pd.MultiIndex.from_arrays([orgs.loc[need, "org_id"].astype("str"), orgs.loc[need, "year"].astype("Int64")])
-        placed = pd.Series(first.reindex(idx).to_numpy(), index=orgs.index[need]).map(by_school)
-        county = county.mask(need, placed)
-    return county
+    """An organisation's county is that of the school it is placed at (DESIGN §3, the placement
+    the figures use): its host school, else the first school it or its child organisations cover
+    that year, else its place in the latest earlier year among these rows. An unplaced one has no
+    county: it is replaced only by its key, never by a county's upload."""
+    return placement.place(orgs, school_years, by_school.index).map(by_school)
 
 
 def _honor_county(honors: pd.DataFrame, orgs: pd.DataFrame, org_county: pd.Series, by_school: pd.Series) -> pd.Series:

@@ -18,12 +18,11 @@ import pandas as pd
 from dashboard import audit, config, contract, db, extract
 from dashboard.ingest import clean, headers, merge, versions
 from dashboard.ingest.diff import Diff, compare
-from dashboard.ingest.issues import ERROR, INFO, WARNING, Issue, TableCount
+from dashboard.ingest.issues import ERROR, INFO, WARNING, Finding, TableCount
 from dashboard.ingest.read import FileError, RawSheet, cell_text, read_upload
 from dashboard.ingest.regions import CountyLookup, builtin_regions
 from dashboard.ingest.templates import EXAMPLES
 
-EXISTING = "现有数据"  # where a finding points at a row kept from the data already published
 INTERNAL = "处理本工作表时程序出错"
 # Sheets the templates and the rejects workbook add beside the data: skipped without a word.
 OWN_SHEETS = frozenset({"填表说明", "说明", "填报说明", "问题清单", "导入汇总"})
@@ -48,7 +47,7 @@ class Plan:
     base_demo: bool                     # the data serving now is the demo extract
     replace_all: bool                   # the upload replaces everything (no merge with the data serving)
     counts: dict[str, TableCount]
-    issues: list[Issue]                 # file-, sheet- and table-level issues, skipped rows, findings
+    issues: list[Finding]               # file-, sheet- and table-level findings, skipped rows, validation
     problems: pd.DataFrame              # one line per rejected cell: file, sheet, row, table, column, value, message
     rejected: dict[str, pd.DataFrame]   # per table: the rejected rows as written
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)   # the new extract
@@ -59,11 +58,11 @@ class Plan:
         return sum(c.rejected for c in self.counts.values())
 
     @property
-    def errors(self) -> list[Issue]:
+    def errors(self) -> list[Finding]:
         return [i for i in self.issues if i.severity == ERROR]
 
     @property
-    def warnings(self) -> list[Issue]:
+    def warnings(self) -> list[Finding]:
         return [i for i in self.issues if i.severity == WARNING]
 
     @property
@@ -78,9 +77,9 @@ class Plan:
         elif not self.rows_accepted:
             out.append("没有可导入的数据行")
         if self.rows_rejected and not allow_rejects:
-            out.append(f"有 {self.rows_rejected} 行被拒绝(见问题清单);改正后重新导入,或确认只发布通过的行")
+            out.append(f"有 {self.rows_rejected} 行被拒绝（见问题清单）；改正后重新导入，或确认只发布通过的行")
         if self.errors:
-            out.append(f"有 {len(self.errors)} 个错误(见问题清单)")
+            out.append(f"有 {len(self.errors)} 个错误（见问题清单）")
         return out
 
     def can_publish(self, allow_rejects: bool = False) -> bool:
@@ -131,7 +130,7 @@ def _head_text(rows: list[list]) -> list[list[str | None]]:
 def prepare(uploads: list[Upload], root: Path | str | None = None, *, replace_all: bool = False) -> Plan:
     root = Path(root) if root is not None else config.data_root()
     base, base_demo, base_version = _base(root)
-    issues: list[Issue] = []
+    issues: list[Finding] = []
     counts = {t: TableCount(t) for t in contract.TABLES}
 
     # Read everything first: an uploaded regions sheet is needed to turn county names into codes.
@@ -140,16 +139,16 @@ def prepare(uploads: list[Upload], root: Path | str | None = None, *, replace_al
         try:
             sheets = read_upload(up.name, up.data)
         except FileError as exc:
-            issues.append(Issue(ERROR, str(exc), file=up.name))
+            issues.append(Finding(ERROR, message=str(exc), file=up.name))
             continue
         for sheet in sheets:
             for note in sheet.notes:
-                issues.append(Issue(INFO, note, file=sheet.file, sheet=sheet.sheet))
+                issues.append(Finding(INFO, message=note, file=sheet.file, sheet=sheet.sheet))
             if sheet.is_empty() or headers.norm(sheet.sheet) in OWN_SHEETS:
                 continue
             header = headers.detect(_head_text(sheet.rows), sheet.sheet, PurePath(sheet.file).stem)
             if header is None:
-                issues.append(Issue(WARNING, "找不到任何数据表的表头(需要有“学校标识码”“年度”等列名),本工作表未导入",
+                issues.append(Finding(WARNING, message="找不到任何数据表的表头（需要有“学校标识码”“年度”等列名），本工作表未导入",
                                     file=sheet.file, sheet=sheet.sheet))
                 continue
             located.append((sheet, header))
@@ -158,7 +157,7 @@ def prepare(uploads: list[Upload], root: Path | str | None = None, *, replace_al
         try:
             return [clean.clean_sheet(sheet, header, counties)]
         except Exception as exc:  # a fault on one sheet is reported there and blocks the publish
-            issues.append(Issue(ERROR, f"{INTERNAL}({type(exc).__name__}: {exc}),本工作表未导入",
+            issues.append(Finding(ERROR, message=f"{INTERNAL}（{type(exc).__name__}: {exc}），本工作表未导入",
                                 file=sheet.file, sheet=sheet.sheet, table=header.table))
             return []
 
@@ -205,7 +204,7 @@ def prepare(uploads: list[Upload], root: Path | str | None = None, *, replace_al
 
     start = _empty_tables() if (replace_all or base_demo) else base
     if base_demo and not replace_all and any(len(f) for f in upload.values()):
-        issues.append(Issue(INFO, "当前是演示数据,本次导入不与其合并,而是完全替换"))
+        issues.append(Finding(INFO, message="当前是演示数据，本次导入不与其合并，而是完全替换"))
     new = merge.merge(start, upload)
     new["regions"] = _add_builtin_regions(new, issues)
     tables = {t: merge.conform(t, new[t]).reset_index(drop=True) for t in contract.TABLES}
@@ -222,7 +221,7 @@ def prepare(uploads: list[Upload], root: Path | str | None = None, *, replace_al
         tables=clean_tables, diff=compare(base, clean_tables))
 
 
-def _drop_examples(frame: pd.DataFrame, table: str, issues: list[Issue]) -> tuple[pd.DataFrame, int]:
+def _drop_examples(frame: pd.DataFrame, table: str, issues: list[Finding]) -> tuple[pd.DataFrame, int]:
     """The template's example row, left unchanged, is not data."""
     t = contract.TABLES[table]
     example = merge.conform(table, pd.DataFrame([EXAMPLES[table]], columns=t.names))
@@ -234,7 +233,7 @@ def _drop_examples(frame: pd.DataFrame, table: str, issues: list[Issue]) -> tupl
         a, b = frame.loc[same, c].astype("str"), example[c].astype("str").iloc[0]
         same &= ((a == b).fillna(False) if not pd.isna(b) else a.isna()).reindex(same.index, fill_value=False)
     for r in frame.loc[same, clean.META].to_dict("records"):
-        issues.append(Issue(INFO, "模板中的示例行,未导入", file=r["_file"], sheet=r["_sheet"], row=int(r["_row"]), table=table))
+        issues.append(Finding(INFO, table, message="模板中的示例行，未导入", file=r["_file"], sheet=r["_sheet"], row=int(r["_row"])))
     return frame[~same].reset_index(drop=True), int(same.sum())
 
 
@@ -255,8 +254,8 @@ def _drop_duplicates(frame: pd.DataFrame, table: str) -> tuple[pd.DataFrame, pd.
     where = pd.Series((first["_file"] + " 第 " + first["_row"].astype("str") + " 行").to_numpy(), index=key[first.index].to_numpy())
     label = "、".join(t.label_of(k) for k in t.key)
     reason = pd.Series(None, index=frame.index, dtype=object)
-    reason[repeated] = "与 " + key[repeated].map(where) + " 完全相同(重复行)"
-    reason[conflicting] = f"{label}重复出现且内容不同(首次出现于 " + key[conflicting].map(where) + "),无法确定以哪一行为准"
+    reason[repeated] = "与 " + key[repeated].map(where) + " 完全相同（重复行）"
+    reason[conflicting] = f"{label}重复出现且内容不同（首次出现于 " + key[conflicting].map(where) + "），无法确定以哪一行为准"
     out = reason.notna()
     rejected = frame[out].copy()
     # Rejected rows show their values as imported, under the columns' Chinese labels.
@@ -266,46 +265,29 @@ def _drop_duplicates(frame: pd.DataFrame, table: str) -> tuple[pd.DataFrame, pd.
     return frame[~out].reset_index(drop=True), shown.reset_index(drop=True)
 
 
-def _add_builtin_regions(new: dict[str, pd.DataFrame], issues: list[Issue]) -> pd.DataFrame:
+def _add_builtin_regions(new: dict[str, pd.DataFrame], issues: list[Finding]) -> pd.DataFrame:
     regions = new["regions"]
     used = set(new["schools"]["county_code"].dropna().astype("str"))
     missing = used - set(regions["county_code"].astype("str"))
     builtin = builtin_regions()
     add = builtin[builtin["county_code"].isin(missing)]
     if len(add):
-        names = "、".join(f"{n}({c})" for c, n in zip(add["county_code"], add["county_name"]))
-        issues.append(Issue(INFO, f"已按内置行政区划补充县区:{names}", table="regions"))
+        names = "、".join(f"{n}（{c}）" for c, n in zip(add["county_code"], add["county_name"]))
+        issues.append(Finding(INFO, "regions", message=f"已按内置行政区划补充县区：{names}"))
         regions = pd.concat([regions, merge.with_meta(merge.conform("regions", add))], ignore_index=True)
     return regions
 
 
-def _findings(tables: dict[str, pd.DataFrame]) -> list[Issue]:
-    """The contract's rules on the merged extract, each finding placed at the uploaded row it came
-    from (or marked as a row of the data already published)."""
+def _findings(tables: dict[str, pd.DataFrame]) -> list[Finding]:
+    """The contract's rules on the merged extract. The tables carry each row's provenance, so every
+    finding names the uploaded file, sheet and Excel row it came from (or marks it as a row of the
+    data already published)."""
     from dashboard import validate
 
-    plain = {t: df[contract.TABLES[t].names] for t, df in tables.items()}
-    source = {t: (df["_file"].to_numpy(dtype=object), df["_sheet"].to_numpy(dtype=object),
-                  df["_row"].to_numpy(dtype=object)) for t, df in tables.items()}
     try:
-        found = validate.check_tables(plain)
+        return validate.check_tables(tables)
     except Exception as exc:  # a fault in a rule must not take the import down; it blocks the publish
-        return [Issue(ERROR, f"数据校验程序出错,无法确认数据是否符合规范,因此不能发布({type(exc).__name__}: {exc})")]
-    out = []
-    for f in found:
-        spec = contract.TABLES.get(f.table)
-        column = spec.column_map[f.column].label if spec and f.column in spec.column_map else f.column
-        file = sheet = ""
-        row = None
-        if f.row is not None and f.table in source and f.row < len(source[f.table][0]):
-            files, sheets, rows = source[f.table]
-            if pd.isna(rows[f.row]):
-                file = EXISTING
-            else:
-                file, sheet, row = files[f.row], sheets[f.row], int(rows[f.row])
-        severity = ERROR if f.severity == validate.ERROR else WARNING
-        out.append(Issue(severity, f.message, file=file, sheet=sheet, row=row, table=f.table, column=column, value=f.key))
-    return out
+        return [Finding(ERROR, message=f"数据校验程序出错，无法确认数据是否符合规范，因此不能发布（{type(exc).__name__}: {exc}）")]
 
 
 def publish(plan: Plan, *, allow_rejects: bool = False, note: str = "", who: dict | None = None) -> str:

@@ -22,11 +22,12 @@ def issue_frame(plan) -> pd.DataFrame:
     cells = pd.DataFrame({
         "严重程度": SEVERITY_LABELS["error"], "文件": p["_file"], "工作表": p["_sheet"],
         "行号": p["_row"].astype("Int64"), "数据表": p["table"].map(label), "列": p["column"],
-        "值": p["value"], "说明": "本行被拒绝:" + p["message"].astype("str"),
+        "值": p["value"], "说明": "本行被拒绝：" + p["message"].astype("str"),
     })
     others = pd.DataFrame([{
         "严重程度": SEVERITY_LABELS.get(i.severity, i.severity), "文件": i.file, "工作表": i.sheet,
-        "行号": i.row, "数据表": label(i.table), "列": i.column, "值": i.value, "说明": i.message,
+        # A finding about a row without one cell to point at shows the row's key instead.
+        "行号": i.row, "数据表": label(i.table), "列": i.column_label, "值": i.value or i.key, "说明": i.message,
     } for i in plan.issues], columns=ISSUE_HEADER)
     others["行号"] = others["行号"].astype("Int64")
     out = pd.concat([x for x in (cells, others) if len(x)], ignore_index=True) if len(cells) or len(others) \
@@ -38,7 +39,7 @@ def issue_frame(plan) -> pd.DataFrame:
 
 def count_frame(plan) -> pd.DataFrame:
     return pd.DataFrame([{"数据表": contract.TABLES[t].label, "读取行数": c.read, "接受": c.accepted,
-                          "拒绝": c.rejected, "跳过(合计、说明等)": c.skipped}
+                          "拒绝": c.rejected, "跳过（合计、说明等）": c.skipped}
                          for t, c in plan.counts.items()])
 
 

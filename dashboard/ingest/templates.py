@@ -21,6 +21,8 @@ from dashboard import contract
 D = dt.date.fromisoformat
 # Province code 00 does not exist, so the example can never be a real school's 学校标识码.
 EXAMPLE_SCHOOL = "2100000001"
+# Kept as first published: templates already handed out carry it, and their untouched example
+# rows must still be recognised.
 EXAMPLE_MARK = "(示例行,请删除)"
 
 # One valid row per table: shown in the template and skipped on import when left unchanged.
@@ -43,13 +45,13 @@ EXAMPLES: dict[str, dict] = {
 }
 
 NOTES = {
-    "regions": "商洛市、济宁市的县区已内置,无需填写;其他城市每个县区填一行。",
-    "schools": "每所学校一行(含已撤并的学校,填写撤并年份)。县区可填代码或名称。",
-    "school_years": "每所学校每年一行;覆盖方式为单独/联合/挂靠建立时填写覆盖党组织编号。",
-    "orgs": "每个党组织每年一行;编号由县区自定,同一组织历年保持不变。挂靠建立的可不填依托学校。",
-    "member_flows": "每所学校每年一行;年末党员数 = 年初 + 新发展 + 转入 − 转出 − 死亡 − 其他减少。",
-    "honors": "每项荣誉一行;学校荣誉填学校标识码,党组织荣誉填党组织编号;被撤销的填撤销年份。",
-    "org_activities": "每个党组织每月每类活动一行,填写当月开展的次数;未开展的可填0或不填。",
+    "regions": "商洛市、济宁市的县区已内置，无需填写；其他城市每个县区填一行。",
+    "schools": "每所学校一行（含已撤并的学校，填写撤并年份）。县区可填代码或名称。",
+    "school_years": "每所学校每年一行；覆盖方式为单独/联合/挂靠建立时填写覆盖党组织编号。",
+    "orgs": "每个党组织每年一行；编号由县区自定，同一组织历年保持不变。挂靠建立的可不填依托学校；书记任职日期可不填。",
+    "member_flows": "每所学校每年一行；年末党员数 = 年初 + 新发展 + 转入 − 转出 − 死亡 − 其他减少。",
+    "honors": "每项荣誉一行；学校荣誉填学校标识码，党组织荣誉填党组织编号；被撤销的填撤销年份。级别“系统级”指教育系统党组织（教育工委）授予的荣誉。",
+    "org_activities": "每个党组织每月每类活动一行，填写当月开展的次数；当月未开展的填0，或不填该行。月份可写“3”或“3月”。",
 }
 
 LAST_ROW = 1_048_575  # Excel's last row: checks cover every row a user may fill
@@ -62,17 +64,17 @@ def file_name(table: str) -> str:
 def _describe(col: contract.Column) -> str:
     parts = ["必填" if not col.nullable else "可空"]
     if col.allowed:
-        parts.append("从下拉列表选择:" + "、".join(col.allowed))
+        parts.append("从下拉列表选择：" + "、".join(col.allowed))
     elif col.digits:
-        parts.append(f"{col.digits} 位数字,按文本填写")
+        parts.append(f"{col.digits} 位数字，按文本填写")
     elif col.dtype == contract.DATE:
-        parts.append("日期,如 2021-03-01")
+        parts.append("日期，如 2021-03-01")
     elif col.min_value == contract.MIN_YEAR:
-        parts.append("四位年份,如 2024")
+        parts.append("四位年份，如 2024")
     elif col.dtype == contract.INT:
         lo, hi = col.min_value, col.max_value
-        parts.append("整数" + (f",{lo}–{hi}" if hi is not None else (",不小于 0" if lo == 0 else "")))
-    return ";".join(parts)
+        parts.append("整数" + (f"，{lo}–{hi}" if hi is not None else ("，不小于 0" if lo == 0 else "")))
+    return "；".join(parts)
 
 
 def _validation(col: contract.Column) -> dict | None:
@@ -97,7 +99,7 @@ def _write_sheet(book: xlsxwriter.Workbook, table: contract.Table, rows: pd.Data
         col_formats.append(fmt)
         ws.set_column(j, j, max(12, 2 * len(col.label) + 2), fmt)
         ws.write_string(0, j, col.label, formats["header"])
-        ws.write_comment(0, j, f"{col.label}({col.name}):{_describe(col)}", {"x_scale": 2})
+        ws.write_comment(0, j, f"{col.label}（{col.name}）：{_describe(col)}", {"x_scale": 2})
         rule = _validation(col)
         if rule:
             rule.update(error_title=col.label, error_message=_describe(col)[:255], ignore_blank=True)
@@ -138,8 +140,8 @@ def _write_notes(book: xlsxwriter.Workbook, table: contract.Table, formats: dict
     ws.set_column(0, 0, 24)
     ws.set_column(1, 1, 22)
     ws.set_column(2, 2, 80)
-    ws.write_string(0, 0, f"{table.label}:{NOTES.get(table.name, table.description)}", formats["bold"])
-    ws.write_string(1, 0, "第 2 行是示例行,填报时请删除或直接覆盖;保持第 1 行表头不变,可在表头上方加标题行。")
+    ws.write_string(0, 0, f"{table.label}：{NOTES.get(table.name, table.description)}", formats["bold"])
+    ws.write_string(1, 0, "第 2 行是示例行，填报时请删除或直接覆盖；保持第 1 行表头不变，可在表头上方加标题行。")
     ws.write_row(3, 0, ["列名", "字段名", "填写要求"], formats["header"])
     for i, col in enumerate(table.columns, start=4):
         ws.write_row(i, 0, [col.label, col.name, _describe(col)])
