@@ -211,9 +211,6 @@ def test_validates_without_errors_apart_from_org_activities(any_city, tmp_path):
     assert [str(f) for f in validate.check_dir(tmp_path) if f.severity == "error"] == []
 
 
-@pytest.mark.xfail(raises=KeyError, strict=True,
-                   reason="validate.py does not yet check a non-empty org_activities table (its key has four "
-                          "columns; _DOMAINS lacks org_activities.org_id): remove this mark when it does")
 def test_validates_without_errors(any_city, tmp_path):
     validate = pytest.importorskip("dashboard.validate")
     _, t = any_city
