@@ -52,3 +52,38 @@ def span(years) -> str:
 
 __all__ = ["rate_card", "count_card", "stage_ordered", "type_ordered", "span", "rate_change", "change",
            "UP", "DOWN", "NEITHER"]
+
+
+def _ranks(values: dict) -> dict:
+    """1 for the highest value; equal values share a rank; units without a value have none."""
+    ordered = sorted((v for v in values.values() if v is not None), reverse=True)
+    return {k: ordered.index(v) + 1 for k, v in values.items() if v is not None}
+
+
+def _value(x):
+    if isinstance(x, Rate):
+        return float(x.rounded()) if x.defined else None
+    return None if x is None else int(x)
+
+
+def change_cells(codes: list, now: list, before: dict, unit: str) -> tuple[list[str], list[str]]:
+    """For each unit (by code), its change on the year compared and the change of its rank among
+    the units ("↑2位"): what a leader asks of a ranking table. `now` holds each unit's value (a
+    Rate or a count) in `codes` order, `before` the same for the year compared."""
+    cur = {c: _value(v) for c, v in zip(codes, now)}
+    old = {c: _value(v) for c, v in before.items()}
+    rank_now, rank_before = _ranks(cur), _ranks({c: old.get(c) for c in codes})
+    deltas, moves = [], []
+    for c in codes:
+        a, b = cur.get(c), old.get(c)
+        if a is None or b is None:
+            deltas.append(DASH)
+        elif a == b:
+            deltas.append("持平")
+        elif unit == "%":
+            deltas.append(f"{a - b:+.1f}个百分点")
+        else:
+            deltas.append(f"{a - b:+g}{unit}")
+        r, q = rank_now.get(c), rank_before.get(c)
+        moves.append(DASH if r is None or q is None else "持平" if r == q else f"↑{q - r}位" if r < q else f"↓{r - q}位")
+    return deltas, moves

@@ -9,6 +9,8 @@ import pandas as pd
 
 from dashboard import figures
 from dashboard.figures import Getter, Headline
+from dashboard.sections.blocks import TEXT, Col
+from dashboard.sections.common import change_cells
 from dashboard.scope import Scope
 
 CITY, COUNTY, TOWNSHIP, SCHOOL = "city", "county", "township", "school"
@@ -100,6 +102,26 @@ class Context:
     def by_unit(self, name: str, **extra) -> pd.DataFrame:
         """A per-unit query at this view's level."""
         return self.get(name, self.scope, level=self.level, **extra)
+
+    def by_unit_compared(self, name: str, **extra) -> pd.DataFrame | None:
+        """The same per-unit query for the year compared; None when that year has no figures."""
+        if self.headline.previous is None:
+            return None
+        return self.get(name, self.scope.with_(year=self.headline.compared), level=self.level, **extra)
+
+    def with_changes(self, table, frame: pd.DataFrame, before: pd.DataFrame | None, value, unit: str):
+        """The table's unit rows (then its 合计) with the change on the year compared and the change
+        of rank; `value(row)` gives a row's figure (a Rate or a count)."""
+        if before is None:
+            return table
+        codes = list(frame["unit_code"])
+        old = {r["unit_code"]: value(r) for _, r in before.iterrows()}
+        deltas, moves = change_cells(codes, [value(r) for _, r in frame.iterrows()], old, unit)
+        # The 合计 row (after the units) has no rank.
+        extra = [[d, m] for d, m in zip(deltas, moves)] + [[None, None]] * (len(table.rows) - len(codes))
+        table.columns += [Col("change", f"较{self.headline.since}", TEXT), Col("rank_change", "位次变化", TEXT)]
+        table.rows = [row + e for row, e in zip(table.rows, extra)]
+        return table
 
     @property
     def school_word(self) -> str:

@@ -53,9 +53,12 @@ def build(ctx: Context) -> Section:
             by_stage["stage"], {k: by_stage[v] for k, v in STAGE_PARTS.items()}, title, "所", horizontal=True)))
 
     cols = coverage_columns(Col("unit_name", unit, TEXT))
-    section.add_table(Table("by_unit", f"各{unit}党组织覆盖情况", cols,
-                            with_total([coverage_row(r["unit_name"], r) for _, r in by_unit.iterrows()], cols),
-                            total=True, report=multi))
+    section.add_table(ctx.with_changes(Table(
+        "by_unit", f"各{unit}党组织覆盖情况", cols,
+        with_total([coverage_row(r["unit_name"], r) for _, r in by_unit.iterrows()], cols), total=True, report=multi,
+        doc_columns=["unit_name", "schools", "org_covered", "org_coverage", "work_covered", "work_coverage"]),
+        by_unit, ctx.by_unit_compared("coverage_by_unit"),
+        lambda r: Rate(count_of(r["org_covered"]), count_of(r["schools"])), "%"))
     cols = coverage_columns(Col("stage", "学段", TEXT)) + [
         Col(v, f"{k}", unit="所") for k, v in STAGE_PARTS.items()]
     rows = [coverage_row(r["stage"], r) + [count_of(r[v]) for v in STAGE_PARTS.values()] for _, r in by_stage.iterrows()]

@@ -78,9 +78,13 @@ def build(ctx: Context) -> Section:
     section.notes = section.notes + ["2022年起推行党组织领导的校长负责制，规模较大的学校（党委、党总支）书记、校长逐步分设。"]
 
     cols = lead_columns(Col("unit_name", unit, TEXT))
-    section.add_table(Table("by_unit", f"各{unit}书记校长设置情况", cols,
-                            with_total([lead_row(r["unit_name"], r) for _, r in by_unit.iterrows()], cols),
-                            total=True, doc_columns=["unit_name", *DOC], report=ctx.multi_unit))
+    before = ctx.by_unit_compared("orgs_by_unit")
+    section.add_table(ctx.with_changes(Table(
+        "by_unit", f"各{unit}书记校长设置情况", cols,
+        with_total([lead_row(r["unit_name"], r) for _, r in by_unit.iterrows()], cols),
+        total=True, doc_columns=["unit_name", *DOC], report=ctx.multi_unit),
+        by_unit, None if before is None else before.dropna(subset=["unit_code"]),
+        lambda r: Rate(count_of(r["combined"]), count_of(r["hosted"])), "%"))
     cols = lead_columns(Col("stage", "学段", TEXT))
     rows = [lead_row(r["stage"], r) for _, r in by_stage.iterrows()]
     section.add_table(Table("by_stage", "各学段书记校长设置情况", cols, with_total(rows, cols) if rows else rows,

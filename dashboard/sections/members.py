@@ -69,9 +69,11 @@ def build(ctx: Context) -> Section:
              Rate(count_of(r["net_growth"]), count_of(r["members_start"])), count_of(r["staff"]),
              Rate(count_of(r["members_end"]), count_of(r["staff"]), unit=""), count_of(r["admitted_backbone"])]
             for _, r in by_unit.iterrows()]
-    section.add_table(Table("by_unit", f"各{unit}党员队伍情况", cols, with_total(rows, cols), total=True,
-                            doc_columns=["unit_name", "members_end", "admitted", "net_growth", "growth", "per_100_staff"],
-                            report=ctx.multi_unit))
+    section.add_table(ctx.with_changes(Table(
+        "by_unit", f"各{unit}党员队伍情况", cols, with_total(rows, cols), total=True,
+        doc_columns=["unit_name", "members_end", "admitted", "net_growth", "growth", "per_100_staff"],
+        report=ctx.multi_unit), by_unit, ctx.by_unit_compared("members_by_unit"),
+        lambda r: count_of(r["members_end"]), "名"))
     cols = [Col("year", "年度", TEXT), Col("members_start", "年初党员数", unit="名"), Col("admitted", "新发展党员", unit="名"),
             Col("transferred_in", "转入", unit="名"), Col("transferred_out", "转出", unit="名"),
             Col("exits", "死亡及其他减少", unit="名"), Col("members_end", "年末党员数", unit="名"),
