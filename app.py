@@ -52,6 +52,6 @@ if not logged_in:
 if access.is_admin():
     pages["数据与报告"].append(data_admin)
 navigation = st.navigation(pages)
-ui.frame()
+ui.frame(navigation.url_path)
 access.account_panel()
 navigation.run()

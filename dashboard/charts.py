@@ -89,6 +89,7 @@ def rate_ranking(names, nums, dens, title: str, keys=None, target: float | None 
     ))
     top = max([r[1].value or 0 for r in rows] + [1])
     upper = 100 if unit == "%" else top * 1.05
+    _track(fig, rows, upper, lambda r: [r[2], r[1].num, r[1].den])
     if reference is not None and reference[1].defined:
         _mark(fig, reference[1].value, f"{plain_html(reference[0])} {reference[1].pct}", GREY, "dash", "top left")
     if target is not None:
@@ -102,6 +103,17 @@ def rate_ranking(names, nums, dens, title: str, keys=None, target: float | None 
                                  **({"dtick": 20} if unit == "%" else {})),
                       yaxis=dict(title=None))
     return fig
+
+
+def _track(fig: go.Figure, rows: list, upper: float, custom) -> None:
+    """A pale full-length bar behind each unit's bar: the row can be clicked (and drilled into)
+    even where the unit's own bar has no length (0%, no members)."""
+    track = go.Bar(y=list(fig.data[0].y), x=[upper] * len(rows), orientation="h", marker_color="#F4F1EE",
+                   customdata=[custom(r) for r in rows], hovertemplate=fig.data[0].hovertemplate,
+                   text=list(fig.data[0].text), textposition="none", showlegend=False, name="", meta="track")
+    fig.add_trace(track)
+    fig.data = (fig.data[1], fig.data[0])   # behind the unit's own bar
+    fig.update_layout(barmode="overlay")
 
 
 def _mark(fig: go.Figure, x: float, label: str, colour_: str, dash: str, where: str) -> None:
@@ -125,6 +137,7 @@ def count_ranking(names, values, title: str, unit: str, keys=None, highlight=Non
         hovertemplate="%{y}<br>%{x}" + unit + "<extra></extra>",
     ))
     top = max([int(r[1]) for r in rows] + [1])
+    _track(fig, rows, top * 1.05, lambda r: [r[2]])
     longest = max([len(f"{int(r[1])}{unit}") for r in rows] + [1])
     fig.update_layout(template=TEMPLATE, title=plain_html(title) + note, height=max(320, 90 + 42 * len(rows)),
                       margin=dict(r=30 + 10 * longest),
@@ -217,10 +230,13 @@ def funnel(stages: list[str], values: list[int], title: str) -> go.Figure:
 
 
 def is_empty(fig: go.Figure) -> bool:
-    """Nothing to draw: no trace has a value (a chart of it would show bare axes)."""
+    """Nothing to draw: no trace has a single point (a chart of it would show bare axes from −1
+    to 1). A zero is a value: a unit at 0% is drawn."""
     for trace in fig.data:
+        if trace.meta == "track":
+            continue
         values = getattr(trace, "x", None) if getattr(trace, "orientation", None) == "h" else getattr(trace, "y", None)
-        if values is not None and any(v not in (None, 0) for v in values):
+        if values is not None and len(values):
             return False
     return True
 

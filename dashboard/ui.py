@@ -19,14 +19,20 @@ from dashboard.sections.context import SCHOOL, Context, scope_name
 PAGES_DIR = "dashboard/pages"
 STYLESHEET = Path(__file__).resolve().parent / "static" / "app.css"
 CHINESE_INTERFACE = Path(__file__).resolve().parent / "static" / "zh.js"
+HISTORY = Path(__file__).resolve().parent / "static" / "history.js"
 
 
 # The frame --------------------------------------------------------------------------------------
-def frame() -> Scope | None:
-    """Check the extract, show the filter bar; None when there is no data."""
+def frame(page: str = "") -> Scope | None:
+    """Check the extract, show the filter bar; None when there is no data. `page` is the url path
+    of the page being shown."""
     st.html(STYLESHEET)
     # A static script of the project's (no data in it): Streamlit's own English words in Chinese.
-    st.html(f"<script>{CHINESE_INTERFACE.read_text(encoding='utf-8')}</script>", unsafe_allow_javascript=True)
+    scripts = "".join(p.read_text(encoding="utf-8") for p in (CHINESE_INTERFACE, HISTORY))
+    st.html(f"<script>{scripts}</script>", unsafe_allow_javascript=True)
+    # The school belongs to the profile page's address only: another page's link must not carry it.
+    if page != "school_profile" and "school" in st.query_params:
+        del st.query_params["school"]
     try:
         scope = filters.filter_bar()
     except db.ExtractMissing as exc:
@@ -35,6 +41,9 @@ def frame() -> Scope | None:
         return None
     st.session_state["_scope"] = scope
     st.session_state["_missing"] = None
+    school = st.session_state.pop(_OPEN_SCHOOL, None)
+    if school:
+        open_profile(school)
     if scope is not None:
         counties = data.counties(scope.visible_counties)
         filters.crumbs(scope, counties, scope_name(scope.with_(city=None, county=None, township=None, stage=None,
@@ -246,13 +255,8 @@ def chart(c: Chart, key: str | None = None) -> None:
     if not c.drill:
         st.plotly_chart(c.figure, key=key, theme=None, config=_CHART_CONFIG)
         return
-    level = c.drill
-    event = st.plotly_chart(c.figure, key=key, theme=None, selection_mode="points", config=_CHART_CONFIG,
-                            on_select="rerun" if level == SCHOOL else _drill_callback(key, level))
-    if level == SCHOOL and event is not None:
-        code = _clicked(event)
-        if code:
-            open_profile(code)
+    st.plotly_chart(c.figure, key=key, theme=None, selection_mode="points", config=_CHART_CONFIG,
+                    on_select=_drill_callback(key, c.drill))
 
 
 def _clicked(state) -> str | None:
@@ -262,13 +266,40 @@ def _clicked(state) -> str | None:
 
 
 def _drill_callback(chart_key: str, level: str):
-    """An on_select callback: a click on a unit's bar filters every page to that unit."""
+    """An on_select callback: a click on a unit's bar filters every page to that unit, or (a
+    school's bar) opens the school's profile on the next run. A callback, not the chart's return
+    value: the selection stays in the chart's state, and coming Back to the page must not open
+    the profile again."""
     def callback():
-        filters.drill(level, _clicked(st.session_state.get(chart_key)))
+        code = _clicked(st.session_state.get(chart_key))
+        if level == SCHOOL:
+            st.session_state[_OPEN_SCHOOL] = code
+        else:
+            filters.drill(level, code)
     return callback
 
 
+_OPEN_SCHOOL = "_open_school"
+
+
+PROFILE_SCHOOL = "_profile_school"
+
+
 def open_profile(school_id: str) -> None:
-    """Go to the school profile page for one school; the filters are bound to the URL and follow."""
-    st.switch_page(f"{PAGES_DIR}/school_profile.py", query_params={"school": school_id})
+    """Go to the school profile page for one school; the filters are bound to the URL and follow.
+
+    The school travels in the session and the profile page puts it into its own address, so the
+    page being left keeps its address (Back returns to it with its filters; see history.js)."""
+    st.session_state[PROFILE_SCHOOL] = school_id
+    # {}: Streamlit would otherwise try to clear the (bound) filter parameters and refuse.
+    st.switch_page(f"{PAGES_DIR}/school_profile.py", query_params={})
+
+
+def profile_school() -> str | None:
+    """The school the profile page shows: one just opened from another page, else the address's."""
+    school_id = st.session_state.pop(PROFILE_SCHOOL, None)
+    if school_id:
+        st.query_params["school"] = school_id
+        return school_id
+    return st.query_params.get("school")
 

@@ -82,7 +82,7 @@ def test_clicking_a_county_bar_filters_to_it(server, page):
     # Found by its key, not as the page's first chart: on a busy machine the elements below it can
     # mount first, and a click aimed at "the first chart" then landed on another one.
     chart = page.locator(".st-key-coverage_rank")
-    bars = chart.locator("g.point path")
+    bars = chart.locator("g.trace.bars").last.locator("g.point path")   # the counties' own bars (a track is behind)
     expect(bars).to_have_count(2, timeout=30_000)
 
     def lowest_bar_centre() -> dict:
@@ -141,3 +141,99 @@ def test_four_tabs_at_once_on_a_fresh_server(handmade_dir, browser, round_):
         pages[0].screenshot(path=ARTIFACTS / f"four-tabs-{round_}.png")
         for c in contexts:
             c.close()
+
+
+def click_lowest_bar(page, chart_key: str, bars_expected: int) -> None:
+    """Point at a ranking's lowest bar, wait for its hover label, click: as a user does."""
+    chart = page.locator(f".st-key-{chart_key}:not([data-stale=true])")   # not the redrawn page's old copy
+    # The pale track behind each unit's bar (the first trace): a row is clicked there, as a bar of
+    # no length (高坝店镇's 0%) draws nothing to click.
+    bars = chart.locator("g.trace.bars").first.locator("g.point path")
+    expect(bars).to_have_count(bars_expected, timeout=30_000)
+
+    def lowest_bar_centre() -> dict:
+        frame = chart.bounding_box()
+        bar = max((bars.nth(i).bounding_box() for i in range(bars.count())), key=lambda b: b["y"])
+        return {"x": bar["x"] + bar["width"] * 0.9 - frame["x"], "y": bar["y"] + bar["height"] / 2 - frame["y"]}
+
+    centre = settled(page, lowest_bar_centre)
+    chart.hover(position=centre)
+    chart.locator(".hoverlayer .hovertext").first.wait_for(state="attached", timeout=30_000)
+    chart.click(position=centre)
+
+
+def metric_is(page, label: str, value: str) -> None:
+    page.wait_for_function(
+        """([label, value]) => [...document.querySelectorAll('[data-testid=stMetric]')].some(m =>
+             m.querySelector('[data-testid=stMetricLabel]')?.innerText.startsWith(label)
+             && m.querySelector('[data-testid=stMetricValue]')?.innerText.trim() === value)""",
+        arg=[label, value], timeout=30_000)
+
+
+def test_drill_down_to_a_school_and_back_up(server, page):
+    """County → its townships → the township's schools → a school's profile by clicking bars; the
+    breadcrumb goes back up in one click; Back and Forward restore the filters, one entry each."""
+    page.goto(f"{server}/coverage?year=2023年")
+    wait_for_app(page)
+    start = page.evaluate("history.length")
+    # 2023: 山阳县 50.0% (1/2) is the lower county; its townships: 城关街道 1/1, 高坝店镇 0/1 (S5, an
+    # adviser only); 高坝店镇's one school open in 2023 is 戊小学 (S5).
+    click_lowest_bar(page, "coverage_rank", 2)
+    page.wait_for_function("() => location.search.includes('county=')", timeout=30_000)
+    metric_is(page, "学校数", "2所")
+    expect(page.locator(".st-key-coverage_rank .gtitle", has_text="山阳县各乡镇（街道）党组织覆盖率")).to_have_count(
+        1, timeout=30_000)
+    click_lowest_bar(page, "coverage_rank", 2)
+    page.wait_for_function("() => location.search.includes('township=')", timeout=30_000)
+    metric_is(page, "学校数", "1所")
+    assert query(page)["township"] == "高坝店镇"
+    click_lowest_bar(page, "coverage_rank", 1)
+    page.wait_for_function("() => location.pathname.endsWith('/school_profile')", timeout=30_000)
+    wait_for_app(page)
+    assert query(page)["school"] == h.S5
+    page.go_back()
+    page.wait_for_function("() => location.pathname.endsWith('/coverage')", timeout=30_000)
+    metric_is(page, "学校数", "1所")
+    assert "school" not in query(page)
+    # Up to the city in one click on the breadcrumb's first part.
+    page.locator(".st-key-crumbs button").first.click()
+    page.wait_for_function("() => !location.search.includes('county=')", timeout=30_000)
+    metric_is(page, "学校数", "5所")
+    page.go_back()
+    page.wait_for_function("() => location.search.includes('township=')", timeout=30_000)
+    metric_is(page, "学校数", "1所")
+    page.go_forward()
+    page.wait_for_function("() => !location.search.includes('county=')", timeout=30_000)
+    metric_is(page, "学校数", "5所")
+    # Four moves down and one up, each one entry (Back and Forward add none).
+    assert page.evaluate("history.length") - start <= 5
+    no_exception(page)
+
+
+def test_a_select_change_is_one_history_entry_that_back_restores(server, page):
+    page.goto(f"{server}/?year=2023年")
+    wait_for_app(page)
+    start = page.evaluate("history.length")
+    choose(page, "学段", "小学")
+    page.wait_for_function("() => location.search.includes('stage=')", timeout=30_000)
+    metric_is(page, "学校数", "3所")
+    assert page.evaluate("history.length") == start + 1
+    page.go_back()
+    page.wait_for_function("() => !location.search.includes('stage=')", timeout=30_000)
+    metric_is(page, "学校数", "5所")
+    # The cleared select reads 全部 (its placeholder), never Streamlit's English one.
+    box = page.locator("input[role=combobox][aria-label='学段']")
+    assert (box.input_value() or box.get_attribute("placeholder")) == "全部"
+
+
+def test_rates_end_at_100_and_the_trend_ends_at_the_chosen_year(server, page):
+    page.goto(f"{server}/leadership?year=2023年")
+    wait_for_app(page)
+    trend = page.locator(".st-key-leadership_trend")
+    trend.locator("g.xtick text").first.wait_for(timeout=30_000)
+    texts = "els => els.map(e => e.textContent.trim())"
+    ticks = trend.locator("g.xtick text").evaluate_all(texts)
+    assert ticks[-1] == "2023年" and "2024年" not in ticks
+    ranking = page.locator(".st-key-leadership_county")
+    ranking.locator("g.xtick text").first.wait_for(timeout=30_000)
+    assert ranking.locator("g.xtick text").evaluate_all(texts)[-1] == "100%"

@@ -8,7 +8,7 @@ from dashboard.sections import school_profile
 ctx = ui.context()
 st.title("学校画像")
 
-school_id = st.query_params.get("school")
+school_id = ui.profile_school()
 typed = st.text_input("搜索学校（名称中的文字或10位学校标识码）", key="school_search_text")
 matches = school_profile.search(ctx, typed.strip())
 if len(matches):
