@@ -132,3 +132,59 @@ def write(out_dir) -> None:
     from dashboard import extract
 
     extract.write_tables(build_tables(), out_dir)
+
+
+# ---------------------------------------------------------------------------------------------
+# A second tiny extract for the placement rule (DESIGN §3: an organisation is never dropped).
+#
+# Schools: PA 2161000101 商州区 沙河子镇 小学 (open); PV 2161000102 山阳县 高坝店镇 小学, closed in 2024
+# (a village school); PB 3161000103 山阳县 城关街道 初中 (open).
+# Organisations (2023 and 2024 unless said):
+#   OT  党委, no host, a township 党委: covers no school itself; its child OTC covers PA
+#   OTC 党支部 under OT, no host, covers PA (挂靠建立)
+#   OV  党支部 挂靠建立, no host: covers PV in 2023; kept in 2024 after PV closed, covering nothing
+#   OU  党支部 挂靠建立, 2024 only: no host, no school, no child, no earlier year
+#   OB  党支部 单独建立, host PB
+# Placement by hand: OT at PA (through its child) in both years → 商州区; OV at PV: covered in
+# 2023, from its latest earlier year in 2024 → 山阳县; OU unplaced; OB at its host PB.
+# 2023: top-level organisations 3 (OT, OV, OB): 党委 1, 党支部 2; 商州区 1, 山阳县 2.
+# 2024: top-level organisations 4 (OT, OV, OU, OB): 党委 1, 党支部 3, unplaced 1; 商州区 1 (OT),
+#       山阳县 2 (OV, OB); OU only where no filter applies. Stage 小学 in 2024: OT and OV (2).
+#       OV's last election 2018-05-01 (3-year term): overdue in 2024, listed under 山阳县.
+# ---------------------------------------------------------------------------------------------
+PA, PV, PB = "2161000101", "2161000102", "3161000103"
+
+
+def placement_tables() -> dict[str, pd.DataFrame]:
+    regions = _frame("county_code county_name city_code city_name sort_order", [
+        (SHANGZHOU, "商州区", "611000", "商洛市", 1), (SHANYANG, "山阳县", "611000", "商洛市", 2)])
+    schools = _frame("school_id school_name county_code township stage ownership locale opened_year closed_year", [
+        (PA, "沙河小学", SHANGZHOU, "沙河子镇", "小学", "公办", "乡村", 2000, None),
+        (PV, "村小学", SHANYANG, "高坝店镇", "小学", "公办", "乡村", 1990, 2024),
+        (PB, "城关中学", SHANYANG, "城关街道", "初中", "公办", "城区", 1980, None)])
+    schools["closed_year"] = schools["closed_year"].astype("Int64")
+    school_years = _frame("school_id year staff students coverage org_id", [
+        (PA, 2023, 20, 200, "挂靠建立", "OTC"), (PV, 2023, 8, 40, "挂靠建立", "OV"), (PB, 2023, 60, 700, "单独建立", "OB"),
+        (PA, 2024, 20, 210, "挂靠建立", "OTC"), (PB, 2024, 61, 720, "单独建立", "OB")])
+    base = dict(established_date=D("2010-01-01"), term_years=3, star_rating=None, secretary_appointed_date=None)
+    rows = []
+    for year in (2023, 2024):
+        rows += [("OT", year, "中共沙河子镇委员会", "党委", None, "挂靠建立", None, "分设", D("2022-03-01"), 5, 120, 3),
+                 ("OTC", year, "中共沙河子镇教育支部委员会", "党支部", "OT", "挂靠建立", None, "分设", D("2022-03-01"), 3, 8, 0),
+                 ("OV", year, "中共高坝店镇村联合支部委员会", "党支部", None, "挂靠建立", None, "分设", D("2018-05-01"), 3, 4, 0),
+                 ("OB", year, "中共城关中学支部委员会", "党支部", None, "单独建立", PB, "一肩挑", D("2023-04-01"), 3, 20, 1)]
+    rows.append(("OU", 2024, "中共高坝店镇某村支部委员会", "党支部", None, "挂靠建立", None, "书记空缺", D("2024-01-01"), 3, 3, 0))
+    orgs = pd.DataFrame([dict(zip(
+        "org_id year org_name org_type parent_org_id formation host_school_id leadership last_election_date "
+        "term_years full_members probationary_members".split(), r)) for r in rows])
+    for k, v in base.items():
+        if k not in orgs:
+            orgs[k] = [v] * len(orgs)
+    orgs["star_rating"] = orgs["star_rating"].astype("Int64")
+    flows = school_years[["school_id", "year"]].copy()
+    for c in ("members_start", "admitted", "transferred_in", "transferred_out", "deceased", "other_exits", "members_end",
+              "probationary", "female", "aged_35_or_under", "applicants", "activists", "candidates", "admitted_backbone"):
+        flows[c] = 0
+    honors = pd.DataFrame(columns="honor_id school_id org_id kind level year_awarded title revoked_year".split())
+    return {"regions": regions, "schools": schools, "school_years": school_years, "orgs": orgs, "member_flows": flows,
+            "honors": honors, "org_activities": pd.DataFrame(columns="org_id year month kind times".split())}
