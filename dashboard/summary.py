@@ -29,7 +29,7 @@ def _listing(parts: list[tuple[str, int, str]]) -> str:
     return "、".join(f"{name}{count(n, unit)}" for name, n, unit in parts if n)
 
 
-def _levels(by_level: dict[str, int]) -> str:
+def levels_words(by_level: dict[str, int]) -> str:
     """"（市级4所、县级9所）", or nothing when no level has a school."""
     listed = _listing([(level, n, "所") for level, n in by_level.items()])
     return f"（{listed}）" if listed else ""
@@ -93,9 +93,9 @@ def demonstration_paragraph(h: Headline, who: str) -> str:
     if not c.demo_schools:
         text = f"{who}尚无党建示范校"
     else:
-        text = f"{who}累计创建党建示范校{count(c.demo_schools, '所')}{_levels(c.demo_by_level)}"
+        text = f"{who}累计创建党建示范校{count(c.demo_schools, '所')}{levels_words(c.demo_by_level)}"
         if c.demo_new:
-            text += f"，其中{c.year}年新增{count(c.demo_new, '所')}{_levels(c.demo_new_by_level)}"
+            text += f"，其中{c.year}年新增{count(c.demo_new, '所')}{levels_words(c.demo_new_by_level)}"
     if c.rated:
         text += f"；参加星级评定的党组织{count(c.rated, '个')}"
         text += f"，其中五星级党组织{count(c.five_star, '个')}" if c.five_star else "，尚无五星级党组织"

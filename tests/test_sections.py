@@ -76,3 +76,12 @@ def test_long_rankings_show_the_first_and_last_and_the_highlighted():
     shown = list(fig.data[0].y)
     assert len(shown) == 31 and "县20" in shown and "县39" in shown and "县00" in shown and "县18" not in shown
     assert "共40个" in fig.layout.title.text
+
+
+def test_new_demonstration_schools_per_level(get):
+    from dashboard.sections import demonstration
+    # New in 2024 (DESIGN §3): S1 at 省级 and S3 at 县级; 2023: S4 at 县级.
+    t = demonstration.build(Context.of(get, scope(2024))).tables["demo_new_years"]
+    assert rows_of(t, "year", "total", "省级", "县级") == [("2023年", 1, 0, 1), ("2024年", 2, 1, 1)]
+    card = demonstration.build(Context.of(get, scope(2024))).cards[1]
+    assert card.value == "2所" and "（省级1所、县级1所）" in card.help

@@ -32,7 +32,7 @@ with right:
     ui.notes(section)
 
 st.subheader("明细")
-tabs = st.tabs([f"示范校按{ctx.unit_word}", "示范校按年度", "一校一品按年度"])
-for tab, key in zip(tabs, ("by_unit", "demo_years", "brand_years")):
+tabs = st.tabs([f"示范校按{ctx.unit_word}", "示范校按年度", "新增示范校按级别", "一校一品按年度"])
+for tab, key in zip(tabs, ("by_unit", "demo_years", "demo_new_years", "brand_years")):
     with tab:
         ui.table(section.tables[key], ctx, f"t_demo_{key}")

@@ -50,7 +50,8 @@ def build(ctx: Context) -> Section:
     section.cards = [
         count_card("党建示范校（累计）", c.demo_schools, p and p.demo_schools, "所",
                    "持有未撤销党建示范校称号的学校，按最高级别计一次", UP, since=ctx.headline.since),
-        count_card(f"{y}年新增示范校", c.demo_new, p and p.demo_new, "所", "当年获得党建示范校称号的学校", since=ctx.headline.since),
+        count_card(f"{y}年新增示范校", c.demo_new, p and p.demo_new, "所",
+                   "当年获得党建示范校称号的学校" + summary.levels_words(c.demo_new_by_level), since=ctx.headline.since),
         count_card("一校一品品牌学校", at(brand_years, y), at(brand_years, y - 1), "所", direction=UP, since=ctx.headline.since),
         count_card("五星级党组织", c.five_star, p and p.five_star, "个", f"参加星级评定的一级党组织{c.rated}个", UP, since=ctx.headline.since),
     ]
@@ -101,6 +102,13 @@ def build(ctx: Context) -> Section:
         rows = [[f"{count_of(r['year'])}年", count_of(r["total"]), *(count_of(r[lv]) for lv in rules.LEVELS),
                  count_of(n)] for (_, r), n in zip(frame.iterrows(), new_frame["total"])]
         section.add_table(Table(key, title, cols, rows))
+    # DESIGN §3: new demonstration schools per level as well as in total (each at the highest
+    # level awarded that year).
+    cols = [Col("year", "年度", TEXT), Col("total", "当年新增", unit="所"), *level_columns("新增")]
+    rows = [[f"{count_of(r['year'])}年", count_of(r["total"]), *(count_of(r[lv]) for lv in rules.LEVELS)]
+            for _, r in demo_new.iterrows()]
+    section.add_table(Table("demo_new_years", "新增党建示范校（按级别、年度）", cols, rows,
+                            note="每所学校按当年所获最高级别计一次。"))
     cols = [Col("stars", "星级", TEXT), Col("orgs", "党组织数", unit="个"),
             Col("share", "占参评党组织比例", RATE)]
     total, rated_total = count_of(stars["orgs"].sum()), count_of(rated["orgs"].sum())
