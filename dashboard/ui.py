@@ -199,8 +199,9 @@ def table(t: Table, ctx: Context, key: str | None = None, height: int | str = "a
 
     def made_on_click(file_name: str, render):
         def make() -> bytes:
+            made = render()   # a file that could not be made is not recorded as downloaded
             access.audit("download", who, file=file_name, table=t.title, rows=len(shown), scope=where)
-            return render()
+            return made
         return make
 
     c1, c2, _ = st.columns([1, 1, 4])
