@@ -11,12 +11,13 @@ import importlib
 import sys
 
 COMMANDS = {
-    "demo": ("dashboard.demo", "生成演示数据(虚构)"),
+    "demo": ("dashboard.demo", "生成演示数据（虚构）"),
     "validate": ("dashboard.validate", "按数据规范检查一个数据目录"),
     "ingest": ("dashboard.ingest", "导入填报的 Excel/CSV 并发布为新数据"),
-    "report": ("dashboard.report", "导出报告材料(Word、Excel、图表)"),
+    "report": ("dashboard.report", "导出报告材料（Word、Excel、图表）"),
     "users": ("dashboard.users", "管理用户账号"),
     "boundaries": ("dashboard.maps", "检查或安装县区边界（GeoJSON）"),
+    "prepare": ("dashboard.prepare", "启动前准备数据（大规模数据的数据库文件）"),
 }
 
 

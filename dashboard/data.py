@@ -18,7 +18,7 @@ _MAX_ENTRIES = 2000
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _connection(version: str):
-    return db.open_extract(version.split("|", 1)[0])
+    return db.open_for_serving(version.split("|", 1)[0])
 
 
 def version() -> str:

@@ -8,8 +8,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
+import logging
 import os
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +22,7 @@ import pyarrow.parquet as pq
 
 from dashboard import config, contract, rules
 
+log = logging.getLogger(__name__)
 _PARAMS_LINE = re.compile(r"^--\s*params:\s*(.*)$", re.IGNORECASE)
 _COLUMNS_LINE = re.compile(r"^--\s*columns:\s*(.*)$", re.IGNORECASE)
 _NEEDS_LINE = re.compile(r"^--\s*needs:\s*(.*)$", re.IGNORECASE)
@@ -234,8 +237,8 @@ def open_extract(data_dir: Path | str | None = None) -> duckdb.DuckDBPyConnectio
     in-memory database loaded from the Parquet files.
 
     A large extract whose file is missing or stale (its Parquet files were replaced by other means,
-    or a new version of the app changed its models or rules) gets the file built now, if the directory is
-    writable, so only the first opening pays for it."""
+    or a new version of the app changed its models or rules) gets the file built now, if the
+    directory is writable. For the command line and tests; the server uses open_for_serving."""
     data_dir = Path(data_dir or config.data_dir())
     missing = missing_tables(data_dir)
     if missing:
@@ -251,6 +254,10 @@ def open_extract(data_dir: Path | str | None = None) -> duckdb.DuckDBPyConnectio
                 return con
     except (OSError, duckdb.Error, pa.ArrowException):
         pass  # unreadable or unwritable here: the in-memory load below reports what is wrong
+    return _in_memory(data_dir)
+
+
+def _in_memory(data_dir: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(config=_DUCKDB_SETTINGS)
     try:
         _load(con, data_dir)
@@ -258,6 +265,71 @@ def open_extract(data_dir: Path | str | None = None) -> duckdb.DuckDBPyConnectio
         con.close()
         raise ExtractMissing(data_dir, [str(data_dir)], f"({exc})") from exc
     return con
+
+
+class ExtractPreparing(Exception):
+    """A large extract's database file is being built and there is no earlier one to serve."""
+
+
+_building: set[Path] = set()
+_building_lock = threading.Lock()
+
+
+def open_for_serving(data_dir: Path | str) -> duckdb.DuckDBPyConnection:
+    """The extract for the server, never waiting for a database file to be built: a current file,
+    or (a small extract) the Parquet files loaded in memory, or, while a stale or missing file is
+    rebuilt in the background, the previous file if there is one; else ExtractPreparing.
+
+    Files are normally built when an extract is published (extract.write_tables) and at server
+    start (`python -m dashboard prepare`), so this is the exception: data replaced by hand."""
+    data_dir = Path(data_dir)
+    missing = missing_tables(data_dir)
+    if missing:
+        raise ExtractMissing(data_dir, missing)
+    con = _open_database(data_dir)
+    if con is not None:
+        return con
+    if not wants_database(data_dir):
+        return _in_memory(data_dir)
+    _build_in_background(data_dir)
+    previous = data_dir / DATABASE_FILE
+    if previous.is_file():
+        try:
+            return duckdb.connect(str(previous), read_only=True, config=_DUCKDB_SETTINGS)
+        except duckdb.Error:
+            pass
+    raise ExtractPreparing(str(data_dir))
+
+
+def _build_in_background(data_dir: Path) -> None:
+    with _building_lock:
+        if data_dir in _building or not os.access(data_dir, os.W_OK):
+            return
+        _building.add(data_dir)
+
+    def build():
+        try:
+            build_database(data_dir)
+        except Exception:  # noqa: BLE001 - logged; the extract keeps being served as it is
+            log.exception("building %s failed", data_dir / DATABASE_FILE)
+        finally:
+            with _building_lock:
+                _building.discard(data_dir)
+
+    threading.Thread(target=build, name="extract-database", daemon=True).start()
+
+
+def prepare(data_dir: Path | str) -> Path | None:
+    """Build the database file of a large extract if it is missing or stale (at server start,
+    before sessions are accepted); returns its path, or None for a small extract."""
+    data_dir = Path(data_dir)
+    if missing_tables(data_dir) or not wants_database(data_dir):
+        return None
+    con = _open_database(data_dir)
+    if con is not None:
+        con.close()
+        return data_dir / DATABASE_FILE
+    return build_database(data_dir)
 
 
 def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
@@ -277,9 +349,11 @@ def all_county_codes(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
 
 
 def extract_version(data_dir: Path | str | None = None) -> str:
-    """Changes whenever any table file is replaced: the cache key for new data."""
+    """Changes whenever any table file is replaced, or the database file is (re)built: the cache
+    key for new data."""
     data_dir = Path(data_dir or config.data_dir())
-    parts = []
+    database = data_dir / DATABASE_FILE
+    parts = [f"db:{_file_stamp(database) if database.exists() else '-'}"]
     for table in contract.TABLES:
         p = contract.parquet_path(data_dir, table)
         parts.append(f"{table}:{_file_stamp(p) if p.exists() else '-'}")

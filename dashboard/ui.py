@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+import time
 import re
 from pathlib import Path
 
@@ -35,6 +36,8 @@ def frame(page: str = "") -> Scope | None:
         del st.query_params["school"]
     try:
         scope = filters.filter_bar()
+    except db.ExtractPreparing:
+        preparing_page()
     except db.ExtractMissing as exc:
         st.session_state["_scope"] = None
         st.session_state["_missing"] = exc
@@ -76,6 +79,15 @@ def drill_hint(ctx: Context) -> None:
 def context() -> Context:
     """The page's view: the current scope, queried through the cache."""
     return Context.of(data.query, scope(), filters.compare_year())
+
+
+def preparing_page() -> None:
+    """A large extract's database file is being built (data replaced by hand): say so and look
+    again in a few seconds; the page follows by itself once the data is ready."""
+    st.title(config.APP_TITLE)
+    st.info("数据正在准备中（首次载入大规模数据约需一至两分钟），页面将自动刷新，请稍候。", icon=":material/hourglass:")
+    time.sleep(5)
+    st.rerun()
 
 
 def missing_data_page(exc: db.ExtractMissing | None) -> None:

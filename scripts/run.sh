@@ -14,4 +14,6 @@ config.get_config_options()
 sys.exit(0 if config.is_manually_set("server.address") else 1)'; then
   address=(--server.address localhost)
 fi
+# A large extract's database file is built now, not inside the first request.
+.venv/bin/python -m dashboard prepare
 exec .venv/bin/python -m streamlit run app.py "${address[@]}" "$@"

@@ -253,6 +253,8 @@ $unchanged        "~:\$" "";
 EOF
 }
 
+# A large extract's database file is built once now, not by each replica inside a request.
+"$PYTHON" -m dashboard prepare || exit 1
 for (( i = 0; i < workers; i++ )); do start_replica "$i"; done
 for (( i = 0; i < workers; i++ )); do wait_healthy "$i" || exit 1; done
 

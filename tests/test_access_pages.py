@@ -76,6 +76,10 @@ def visit(name: str, page: str, **query) -> AppTest:
     """Open a URL (page and query) in a new browser tab: a new session, so log in first. The
     filters are bound to the URL when their widgets are first made, as in a real page load."""
     at = logged_in(name, **query)
+    # Logging in ran the first page, which keeps its own address only (school= belongs to the
+    # profile); the tab then opens the URL asked for, as a browser reloading it would.
+    for k, v in query.items():
+        at.query_params[k] = v
     at.switch_page(f"dashboard/pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at

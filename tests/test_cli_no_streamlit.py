@@ -14,7 +14,7 @@ CLI_MODULES = [
     "dashboard.__main__", "dashboard.validate", "dashboard.demo", "dashboard.ingest", "dashboard.ingest.cli",
     "dashboard.ingest.pipeline", "dashboard.ingest.versions", "dashboard.report", "dashboard.report.cli",
     "dashboard.report.pack", "dashboard.report.render", "dashboard.users", "dashboard.auth", "dashboard.audit",
-    "dashboard.db", "dashboard.config", "dashboard.maps",
+    "dashboard.db", "dashboard.config", "dashboard.maps", "dashboard.prepare",
 ]
 
 _PROBE = r"""

@@ -202,3 +202,35 @@ def test_every_query_runs_and_declares_its_parameters(get, name):
 def test_every_query_applies_the_visible_counties(name):
     """A query that ignores the user's counties would leak other counties' figures (access control)."""
     assert "visible" in db.load_query(name).params
+
+
+def test_a_stale_database_file_is_rebuilt_in_the_background_never_in_the_request(tmp_path):
+    """A request finds the previous file serving (or is told to wait), never blocks on a build."""
+    import time
+
+    from dashboard import extract
+
+    d = tmp_path / "x"
+    extract.write_tables(h.build_tables(), d)
+    original = db.DATABASE_MIN_ROWS
+    try:
+        db.DATABASE_MIN_ROWS = 1                  # the hand-made extract counts as large here
+        with pytest.raises(db.ExtractPreparing):
+            db.open_for_serving(d)                # no file yet: the build starts, the request returns
+        deadline = time.monotonic() + 60
+        while not (d / db.DATABASE_FILE).exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        con = db.open_for_serving(d)              # the file built in the background serves
+        assert db.run_query(con, "available_years")["year"].tolist() == [2024, 2023]
+        con.close()
+        (d / "schools.parquet").touch()           # replaced by hand: the file is stale now
+        version = db.extract_version(d)
+        stale = db.open_for_serving(d)            # the previous file serves while it is rebuilt
+        assert db.run_query(stale, "available_years")["year"].tolist() == [2024, 2023]
+        stale.close()
+        deadline = time.monotonic() + 60
+        while db.extract_version(d) == version and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert db.extract_version(d) != version    # the rebuilt file gives the caches a new key
+    finally:
+        db.DATABASE_MIN_ROWS = original
