@@ -18,6 +18,7 @@ from dashboard.sections.blocks import Card, Chart, Section, Table
 from dashboard.sections.context import SCHOOL, Context, scope_name
 
 PAGES_DIR = "dashboard/pages"
+PAGE_ROWS = 500
 STYLESHEET = Path(__file__).resolve().parent / "static" / "app.css"
 CHINESE_INTERFACE = Path(__file__).resolve().parent / "static" / "zh.js"
 HISTORY = Path(__file__).resolve().parent / "static" / "history.js"
@@ -201,9 +202,23 @@ def table(t: Table, ctx: Context, key: str | None = None, height: int | str = "a
         st.caption(text.literal(t.note))
     shown = display_frame(t)
     selectable = t.links is not None
-    event = st.dataframe(shown, hide_index=True, key=key, height=height,
-                         on_select="rerun" if selectable else "ignore",
-                         selection_mode="single-row" if selectable else "multi-row")
+    # A long list (a province's organisations) is sent a page at a time; the downloads hold all.
+    start = 0
+    if len(shown) > PAGE_ROWS:
+        pages = -(-len(shown) // PAGE_ROWS)
+        page = st.number_input(f"第几页（共{pages}页，每页{PAGE_ROWS}行，共{len(shown)}行）", 1, pages, 1,
+                               key=f"{key}_page")
+        start = (int(page) - 1) * PAGE_ROWS
+    links = t.links[start:start + PAGE_ROWS] if selectable else None
+
+    def opened():
+        rows = st.session_state[key].selection.rows
+        if rows:
+            st.session_state[_OPEN_SCHOOL] = links[rows[0]]
+
+    st.dataframe(shown.iloc[start:start + PAGE_ROWS], hide_index=True, key=key, height=height,
+                 on_select=opened if selectable else "ignore",
+                 selection_mode="single-row" if selectable else "multi-row")
     stem = _file_stem(t.title, ctx)
     # Files are made when clicked (a callable), which is also when the audit log records the
     # download; who and what scope are captured now, as the click runs on another thread.
@@ -222,8 +237,6 @@ def table(t: Table, ctx: Context, key: str | None = None, height: int | str = "a
     c2.download_button("下载 Excel", made_on_click(f"{stem}.xlsx", lambda: to_xlsx(shown, t.title)), f"{stem}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}_xlsx", on_click="ignore")
-    if selectable and event is not None and event.selection.rows:
-        open_profile(t.links[event.selection.rows[0]])
 
 
 def table_or(t: Table, ctx: Context, when_empty: str) -> None:
