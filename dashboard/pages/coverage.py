@@ -2,7 +2,7 @@
 organisations are built; which schools are not covered or should have their own organisation."""
 import streamlit as st
 
-from dashboard import ui
+from dashboard import rules, ui
 from dashboard.sections import coverage
 
 ctx = ui.context()
@@ -39,6 +39,6 @@ else:
 
 st.subheader("未被党组织覆盖的学校")
 ui.table_or(section.tables["not_covered"], ctx, f"{ctx.year}年{ctx.subject}所有学校均已被党组织覆盖。")
-st.subheader("有3名以上正式党员但未单独建立党组织的学校")
+st.subheader(f"有{rules.OWN_ORG_MIN_FULL_MEMBERS}名以上正式党员但未单独建立党组织的学校")
 ui.table_or(section.tables["need_own_org"], ctx, "没有此类学校。")
 st.caption("点击表格中的一行可查看该校画像。")
