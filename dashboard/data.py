@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import config, db
 from dashboard.scope import Scope
+from dashboard.sections.context import Context
 
 # Enough for every page under dozens of filter combinations; each entry is a small aggregate.
 _MAX_ENTRIES = 2000
@@ -38,6 +39,23 @@ def query(name: str, scope: Scope | None = None, **extra) -> pd.DataFrame:
     key = (scope.key if scope else "") + repr(sorted((k, v if not isinstance(v, list) else tuple(v))
                                                      for k, v in extra.items()))
     return _run(version(), name, key, params)
+
+
+# Built sections (their frames, and their figures once drawn) shared by every session viewing the
+# same scope: a rerun with nothing changed, or a second viewer, rebuilds no figure. Pages must not
+# change what they are given.
+_MAX_SECTIONS = 400
+
+
+@st.cache_resource(max_entries=_MAX_SECTIONS, show_spinner=False)
+def _section(version_: str, builder_name: str, scope_key: str, compare_year, args: tuple, _builder, _scope):
+    return _builder(Context.of(query, _scope, compare_year), *args)
+
+
+def section(builder, scope: Scope, compare_year: int | None = None, *args):
+    """`builder(ctx, *args)` for the scope (a sections module's build function), cached."""
+    return _section(version(), f"{builder.__module__}.{builder.__qualname__}", scope.key, compare_year, args,
+                    builder, scope)
 
 
 def is_demo() -> bool:

@@ -82,6 +82,11 @@ def context() -> Context:
     return Context.of(data.query, scope(), filters.compare_year())
 
 
+def section(builder, ctx: Context, *args):
+    """A sections builder's result for the page's view, shared through data.py's cache."""
+    return data.section(builder, ctx.scope, ctx.compare_year, *args)
+
+
 def preparing_page() -> None:
     """A large extract's database file is being built (data replaced by hand): say so and look
     again in a few seconds; the page follows by itself once the data is ready."""

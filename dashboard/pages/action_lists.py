@@ -10,7 +10,7 @@ ui.header("问题清单", ctx, "需要跟进处理的事项")
 # The targets are read before the section is built, so the list below follows them at once.
 targets = {"org_coverage": st.session_state.get("target_coverage", rules.TARGETS["org_coverage"]),
            "combined": st.session_state.get("target_combined", rules.TARGETS["combined"])}
-section = action_lists.build(ctx, targets)
+section = ui.section(action_lists.build, ctx, targets)
 ui.cards(section.cards)
 
 st.subheader("换届提醒")

@@ -7,7 +7,7 @@ from dashboard.sections import coverage
 
 ctx = ui.context()
 ui.header("组织覆盖", ctx, "党组织覆盖率、党的工作覆盖率和组织设置")
-section = coverage.build(ctx)
+section = ui.section(coverage.build, ctx)
 if ui.empty(section):
     st.stop()
 ui.cards(section.cards)
@@ -30,7 +30,7 @@ with tab_stage:
     ui.table(section.tables["by_stage"], ctx, "t_cov_stage")
 
 st.subheader("党组织设置")
-setup = coverage.organisation_setup(ctx)
+setup = ui.section(coverage.organisation_setup, ctx)
 if "type_formation" not in setup.charts:
     st.info("当前范围内没有一级党组织。")
 else:

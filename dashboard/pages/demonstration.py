@@ -7,7 +7,7 @@ from dashboard.sections import demonstration
 
 ctx = ui.context()
 ui.header("示范创建", ctx, "党建示范校、一校一品与星级评定")
-section = demonstration.build(ctx)
+section = ui.section(demonstration.build, ctx)
 if ui.empty(section):
     st.stop()
 ui.cards(section.cards)

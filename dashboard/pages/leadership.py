@@ -7,7 +7,7 @@ from dashboard.sections import leadership
 
 ctx = ui.context()
 ui.header("书记、校长“一肩挑”", ctx, "一肩挑、分设与书记空缺")
-section = leadership.build(ctx)
+section = ui.section(leadership.build, ctx)
 if ui.empty(section):
     st.stop()
 ui.cards(section.cards)

@@ -7,7 +7,7 @@ from dashboard.sections import members
 
 ctx = ui.context()
 ui.header("党员发展", ctx, "党员队伍、发展与流动")
-section = members.build(ctx)
+section = ui.section(members.build, ctx)
 if ui.empty(section):
     st.stop()
 ui.cards(section.cards)

@@ -8,7 +8,7 @@ from dashboard.sections import overview
 ctx = ui.context()
 ui.header("总览", ctx, "党组织覆盖、一肩挑、示范创建和党员发展情况")
 metric = st.session_state.get("overview_metric") or overview.RANKINGS[0]
-section = overview.build(ctx, metric)
+section = ui.section(overview.build, ctx, metric)
 if ui.empty(section):
     st.stop()
 ui.cards(section.cards)
