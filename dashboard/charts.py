@@ -113,7 +113,7 @@ def _track(fig: go.Figure, rows: list, upper: float, custom) -> None:
                    text=list(fig.data[0].text), textposition="none", showlegend=False, name="", meta="track")
     fig.add_trace(track)
     fig.data = (fig.data[1], fig.data[0])   # behind the unit's own bar
-    fig.update_layout(barmode="overlay")
+    fig.update_layout(barmode="overlay", showlegend=False)
 
 
 def _mark(fig: go.Figure, x: float, label: str, colour_: str, dash: str, where: str) -> None:
