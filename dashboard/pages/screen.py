@@ -129,7 +129,7 @@ st.session_state[_VERSION] = version = data.version()
 # The title band: the scope, the year's date, the theme; the demo notice in the screen's own style.
 with st.container(key="screen_head", horizontal=True, vertical_alignment="center"):
     demo = ('<div class="scr-demo">演示数据：学校和各项数字均为虚构</div>' if data.is_demo() else "")
-    st.html(f'<div class="scr-root scr-head"><div class="scr-title">{html.escape(sc.title(ctx))}</div>'
+    st.html(f'<div class="scr-root scr-head"><h1 class="scr-title">{html.escape(sc.title(ctx))}</h1>'
             f'<div class="scr-sub">{ctx.year}年 · {sc.data_date(ctx.year)} · 专题：{html.escape(shown.name)}</div>'
             f'</div>{demo}', width="stretch")
     if ctx.scope.county or ctx.scope.township:

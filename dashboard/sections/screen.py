@@ -69,7 +69,8 @@ def build(ctx: Context, shown: Theme, shapes: Shapes, map_height: int | None = N
     screen = Screen(shown)
     section = overview.build(ctx, shown.metric if shown.metric in overview.RANKINGS else overview.RANKINGS[0])
     if section.empty:
-        screen.empty = section.empty
+        # Not the pages' sentence: it points to filters the screen does not show.
+        screen.empty = f"{ctx.year}年{ctx.subject}没有符合筛选条件的学校。"
         return screen
     by_label = {c.label: c for c in section.cards}
     screen.tiles = [by_label[label] for label in TILES]
@@ -182,7 +183,9 @@ def dark(fig: go.Figure, height: int | None = None) -> go.Figure:
         margin=dict(r=(fig.layout.margin.r or 30) * text_px / (charts.MIN_TEXT + 1)),
     )
     for a in fig.layout.annotations:
+        # On the ground's colour: a reference line's label may sit over a bar.
         a.font = dict(size=tick_px, color=INK)
+        a.bgcolor = GROUND
     for s in fig.layout.shapes:
         if s.line is not None and s.line.color:
             s.line.color = MUTED if s.line.color.upper() == charts.GREY else _on_dark(s.line.color)
