@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import time
 import urllib.parse
@@ -24,7 +23,7 @@ from dashboard.sections import maps as section_maps
 from dashboard.sections import screen as sc
 from tests import handmade as h
 from tests.access_support import PASSWORDS, write_users
-from tests.browser_support import ARTIFACTS, PROJECT, launch, served_app, wait_for_app
+from tests.browser_support import ARTIFACTS, PROJECT, served_app, wait_for_app
 
 APP = "../app.py"
 DEMO = PROJECT / "data"
@@ -158,12 +157,11 @@ def test_theme_and_titles():
 
 # The dark restyle -----------------------------------------------------------------------------------
 def text_sizes(fig) -> list[float]:
-    """Every font size the figure sets, explicit or inherited from its template."""
-    full = fig
-    sizes = [full.layout.font.size, full.layout.title.font.size, full.layout.legend.font.size,
-             full.layout.xaxis.tickfont.size, full.layout.yaxis.tickfont.size]
-    sizes += [a.font.size for a in full.layout.annotations]
-    sizes += [t.textfont.size for t in full.data if getattr(t, "textfont", None) is not None and t.textfont.size]
+    """Every font size the figure sets itself (the template's are not counted)."""
+    sizes = [fig.layout.font.size, fig.layout.title.font.size, fig.layout.legend.font.size,
+             fig.layout.xaxis.tickfont.size, fig.layout.yaxis.tickfont.size]
+    sizes += [a.font.size for a in fig.layout.annotations]
+    sizes += [t.textfont.size for t in fig.data if getattr(t, "textfont", None) is not None and t.textfont.size]
     return [s for s in sizes if s is not None]
 
 
@@ -574,5 +572,39 @@ def test_jining_draws_eleven_counties_and_a_publish_shows_without_reload(browser
         assert sorted(x[:3] for x in labels) == ["商州区", "山阳县"]
         assert page.evaluate("window.__loaded") == "once" and page.evaluate("history.length") == history
         page.screenshot(path=ARTIFACTS / "screen-after-publish.png")
+    finally:
+        page.context.close()
+
+
+@pytest.fixture
+def screen_link(tmp_path):
+    from dashboard import auth
+
+    write_users(tmp_path / "users.toml")
+    state = tmp_path / "var" / "login_state.sqlite"
+    _, token = auth.ScreenLinks(state.parent / "screen_links.json").issue("会议室", [h.SHANYANG], "test")
+    env = {"DASHBOARD_DATA_DIR": str(DEMO), "DASHBOARD_USERS_FILE": str(tmp_path / "users.toml"),
+           "DASHBOARD_LOGIN_STATE": str(state), "DASHBOARD_AUDIT_LOG": str(tmp_path / "audit.log"),
+           "DASHBOARD_IDLE_MINUTES": "0.1"}
+    with served_app(env) as url:
+        yield url, token
+
+
+@pytest.mark.browser
+def test_a_screen_link_rotates_past_the_idle_timeout_and_keeps_its_token(browser, screen_link):
+    """The link's one county (the view compares the counties the link sees: one shape), the theme
+    going round for longer than the 6-second idle timeout set here, the token still in the address,
+    no login page, no way off the screen."""
+    url, token = screen_link
+    page = open_screen(browser, url, query=f"?screen_token={token}&rotate=5")
+    try:
+        assert page.inner_text(".scr-title") == "山阳县中小学校党建工作"
+        assert page.evaluate(FILL_PATHS) == 1 and page.locator(".st-key-screen_exit").count() == 0
+        for theme in ("一肩挑", "示范"):
+            page.wait_for_function(f"() => (document.querySelector('.scr-theme.scr-on') || {{}}).textContent === '{theme}'",
+                                   timeout=90_000)
+        page.wait_for_function(READY, timeout=60_000)
+        assert page.locator("input[type=password]").count() == 0
+        assert urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query).get("screen_token") == [token]
     finally:
         page.context.close()

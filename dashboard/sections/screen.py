@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
 
-from dashboard import charts, map_chart, rules
+from dashboard import charts, map_chart
 from dashboard.metrics import Rate, rate_change
 from dashboard.sections import action_lists, demonstration, leadership, members, overview
 from dashboard.sections.blocks import Card, Chart, count_of
