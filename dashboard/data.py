@@ -6,10 +6,13 @@ published extract is read on the next page load without restarting the server.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
-from dashboard import config, db
+from dashboard import config, db, map_chart, maps
 from dashboard.scope import Scope
 from dashboard.sections.context import Context
 
@@ -83,3 +86,29 @@ def counties(visible: tuple[str, ...]) -> pd.DataFrame:
 
 def townships(county: str, visible: tuple[str, ...]) -> list[str]:
     return list(query("townships", county=county, visible=list(visible))["township"])
+
+
+# County boundaries for the map ------------------------------------------------------------------
+def county_shapes(counties: Mapping[str, str]) -> map_chart.MapShapes | None:
+    """The prepared boundaries of these counties (code -> name), or None when some county has none.
+    Keyed on the extract's version and the times of the bureau's own boundary files, so a file
+    installed (or removed) is drawn on the next run."""
+    version_ = version()
+    files = tuple(_stamp(p) for p in maps.bureau_files(version_.split("|", 1)[0]))
+    return _county_shapes(version_, files, tuple(counties.items()))
+
+
+def _stamp(path: Path) -> tuple:
+    try:
+        s = path.stat()
+    except OSError:
+        return (str(path), None)
+    return (str(path), s.st_mtime_ns, s.st_size)
+
+
+# A resource, not data: the shapes are immutable and a few hundred KB, so sessions share one copy
+# instead of unpickling their own on every run.
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _county_shapes(version_: str, files: tuple, counties: tuple[tuple[str, str], ...]):
+    geo = maps.boundaries(version_.split("|", 1)[0], dict(counties))
+    return map_chart.prepare(geo) if geo is not None else None

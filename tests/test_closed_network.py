@@ -74,11 +74,10 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+@contextlib.contextmanager
+def _serve(d, env_extra: dict[str, str]):
     """`streamlit run app.py` with the project's .streamlit/config.toml and no address given, as
-    scripts/run.sh starts it, on the demo data with login off (every page, 数据管理 included)."""
-    d = tmp_path_factory.mktemp("closed-network")
+    scripts/run.sh starts it, on the demo data, with the network hook."""
     (d / "hook").mkdir()
     (d / "hook" / "sitecustomize.py").write_text(_HOOK, encoding="utf-8")
     network_log = d / "network.log"
@@ -86,7 +85,7 @@ def server(tmp_path_factory):
     port = free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(d / "hook"), str(config.PROJECT_DIR)]),
            "DASHBOARD_TEST_NETWORK_LOG": str(network_log), "DASHBOARD_DATA_DIR": str(config.PROJECT_DIR / "data"),
-           "DASHBOARD_USERS_FILE": str(d / "no-users.toml"), "DASHBOARD_AUTH": "auto"}
+           "DASHBOARD_AUTH": "auto", **env_extra}
     with open(output, "w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
                                 cwd=config.PROJECT_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -110,7 +109,31 @@ def server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
         if ARTIFACTS.exists():
-            (ARTIFACTS / "closed-network-server.log").write_text(output.read_text(errors="replace"))
+            (ARTIFACTS / f"closed-network-{d.name}.log").write_text(output.read_text(errors="replace"))
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """Login off: every page, 数据管理 included."""
+    d = tmp_path_factory.mktemp("closed-network")
+    with _serve(d, {"DASHBOARD_USERS_FILE": str(d / "no-users.toml")}) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def screen_server(tmp_path_factory):
+    """Login on, and a screen link for the meeting screen (the way a bureau runs one)."""
+    from dashboard import auth
+    from tests.access_support import write_users
+
+    d = tmp_path_factory.mktemp("closed-network-screen")
+    write_users(d / "users.toml")
+    state = d / "var" / "login_state.sqlite"
+    _, token = auth.ScreenLinks(state.parent / "screen_links.json").issue("会议室", [], "test")
+    with _serve(d, {"DASHBOARD_USERS_FILE": str(d / "users.toml"), "DASHBOARD_LOGIN_STATE": str(state),
+                    "DASHBOARD_AUDIT_LOG": str(d / "audit.log")}) as s:
+        s.token = token
+        yield s
 
 
 def outside_contacts(server) -> list:
@@ -155,3 +178,24 @@ def test_every_page_requests_only_the_dashboards_own_server(server, browser):
     finally:
         context.close()
     assert outside_contacts(server) == []   # and the server reached nowhere while serving them
+
+
+@pytest.mark.browser
+def test_the_screen_opened_with_a_screen_link_requests_only_the_dashboards_own_server(screen_server, browser):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    outside: list[str] = []
+    context.on("request", lambda req: outside.append(req.url)
+               if not is_loopback(urllib.parse.urlsplit(req.url).hostname or "") and
+               urllib.parse.urlsplit(req.url).scheme not in ("data", "blob", "about") else None)
+    page = context.new_page()
+    try:
+        page.goto(f"{screen_server.url}/screen?screen_token={screen_server.token}")
+        wait_for_app(page, timeout=60_000)
+        # The screen itself, not the login page: its tiles and its map.
+        page.wait_for_selector(".scr-tiles", timeout=60_000)
+        page.wait_for_selector(".st-key-screen_map .js-plotly-plot svg.main-svg", timeout=60_000)
+        page.wait_for_load_state("networkidle", timeout=60_000)
+        assert outside == [], outside
+    finally:
+        context.close()
+    assert outside_contacts(screen_server) == []

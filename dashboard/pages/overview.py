@@ -2,8 +2,8 @@
 which units lag, and the paragraph for the summary report."""
 import streamlit as st
 
-from dashboard import ui
-from dashboard.sections import overview
+from dashboard import data, ui
+from dashboard.sections import maps, overview
 
 ctx = ui.context()
 ui.header("总览", ctx, "党组织覆盖、一肩挑、示范创建和党员发展情况")
@@ -20,5 +20,13 @@ ui.paragraph(section.paragraphs[0])
 
 st.subheader(f"{ctx.unit_word}排名")
 st.segmented_control("排名指标", overview.RANKINGS, default=overview.RANKINGS[0], key="overview_metric")
-ui.chart(section.charts["rank"], "overview_rank")
+county_map = maps.county_map(ctx, metric, data.county_shapes)
+if county_map is None:
+    ui.chart(section.charts["rank"], "overview_rank")
+else:
+    left, right = st.columns(2)
+    with left:
+        ui.chart(section.charts["rank"], "overview_rank")
+    with right:
+        ui.chart(county_map, "overview_map")
 ui.drill_hint(ctx)
