@@ -111,7 +111,7 @@ def test_county_user_cannot_reach_other_counties_by_url(site, page):
         button.click()
     download = info.value
     text = open(download.path(), encoding="utf-8-sig").read()
-    assert download.suggested_filename == "各县区覆盖情况_2023年_山阳县.csv"
+    assert download.suggested_filename == "各县区党组织覆盖情况_2023年_山阳县.csv"
     assert text.splitlines()[1].startswith("山阳县,2,1,") and len(text.splitlines()) == 2
     assert not [m for m in SHANGZHOU_MARKERS if m in text]
     made = [e for e in events(site) if e["event"] == "download"]

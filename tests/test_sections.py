@@ -85,3 +85,14 @@ def test_new_demonstration_schools_per_level(get):
     assert rows_of(t, "year", "total", "省级", "县级") == [("2023年", 1, 0, 1), ("2024年", 2, 1, 1)]
     card = demonstration.build(Context.of(get, scope(2024))).cards[1]
     assert card.value == "2所" and "（省级1所、县级1所）" in card.help
+
+
+def test_every_chart_keeps_its_own_title(get):
+    """A chart is built later than its section: each must draw the title it was given (a loop
+    variable rebound after the lambda was made once gave one chart another's title)."""
+    from dashboard.sections import action_lists, demonstration, leadership, overview
+    ctx = Context.of(get, scope(2024))
+    for build in (overview.build, coverage.build, coverage.organisation_setup, leadership.build,
+                  demonstration.build, members.build, action_lists.build):
+        for chart in build(ctx).charts.values():
+            assert chart.figure.layout.title.text.startswith(chart.title), (build, chart.key)

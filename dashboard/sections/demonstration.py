@@ -94,14 +94,14 @@ def build(ctx: Context) -> Section:
             for (_, r), n in zip(held.iterrows(), new["total"])]
     section.add_table(Table("by_unit", f"各{unit}党建示范校", cols, with_total(rows, cols), total=True,
                             note="每所学校按所获最高级别计一次；已撤销的称号不计。", report=ctx.multi_unit))
-    for key, title, frame, new_frame, what in (("demo_years", "党建示范校（按年度）", demo_years, demo_new, "示范校累计"),
+    for key, table_title, frame, new_frame, what in (("demo_years", "党建示范校（按年度）", demo_years, demo_new, "示范校累计"),
                                                ("brand_years", "一校一品品牌学校（按年度）", brand_years, brand_new,
                                                 "品牌学校累计")):
         cols = [Col("year", "年度", TEXT), Col("total", what, unit="所"), *level_columns(what),
                 Col("new", "当年新增", unit="所")]
         rows = [[f"{count_of(r['year'])}年", count_of(r["total"]), *(count_of(r[lv]) for lv in rules.LEVELS),
                  count_of(n)] for (_, r), n in zip(frame.iterrows(), new_frame["total"])]
-        section.add_table(Table(key, title, cols, rows))
+        section.add_table(Table(key, table_title, cols, rows))
     # DESIGN §3: new demonstration schools per level as well as in total (each at the highest
     # level awarded that year).
     cols = [Col("year", "年度", TEXT), Col("total", "当年新增", unit="所"), *level_columns("新增")]

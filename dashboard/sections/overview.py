@@ -144,4 +144,4 @@ def previous_note(ctx: Context) -> list[str]:
 
 
 def no_schools(ctx: Context, what: str = "学校") -> str:
-    return f"{ctx.year}年{ctx.subject}没有符合筛选条件的{what}。请调整左侧的筛选条件。"
+    return f"{ctx.year}年{ctx.subject}没有符合筛选条件的{what}。请调整上方的筛选条件。"
