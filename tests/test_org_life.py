@@ -169,10 +169,10 @@ def test_a_committee_is_held_to_its_own_meetings_only(get_committee):
 
 # The year's work ---------------------------------------------------------------------------------
 def test_year_work_queries(get):
-    assert rows(get("year_work_orgs", scope(2023)), "org_type", "orgs", "established", "elected",
-                "secretaries_appointed") == [("党总支", 1, 0, 0, 0), ("党支部", 3, 0, 2, 2)]
-    assert rows(get("year_work_orgs", scope(2024)), "org_type", "orgs", "established", "elected",
-                "secretaries_appointed") == [("党总支", 1, 0, 1, 1), ("党支部", 4, 1, 1, 2)]
+    columns = ("org_type", "orgs", "established", "elected", "secretaries_appointed", "secretaries_dated")
+    # 2023: dated O1 (2018), O2, O3 (O1A unknown); 2024: O1, O2, O4 (O3 vacant).
+    assert rows(get("year_work_orgs", scope(2023)), *columns) == [("党总支", 1, 0, 0, 0, 1), ("党支部", 3, 0, 2, 2, 2)]
+    assert rows(get("year_work_orgs", scope(2024)), *columns) == [("党总支", 1, 0, 1, 1, 1), ("党支部", 4, 1, 1, 2, 2)]
     recent = get("honors_recent", scope(2024), kind="党建示范校")
     assert rows(recent, "level", "schools") == [("国家级", 0), ("省级", 1), ("市级", 0), ("县级", 1), ("系统级", 0)]
 
@@ -204,15 +204,24 @@ def test_recent_demonstration_schools_count_each_school_at_its_highest_level_in_
         ("省级", 1), ("市级", 0), ("县级", 1)]
 
 
+def test_without_appointment_dates_the_card_says_they_were_not_supplied(tmp_path):
+    tables = h.build_tables()
+    tables["orgs"]["secretary_appointed_date"] = None
+    extract.write_tables(tables, tmp_path)
+    s = year_work.build(ctx_of(db.runner(db.open_extract(tmp_path)), 2024))
+    card = next(c for c in s.cards if c.label == "2024年新任党组织书记")
+    assert (card.value, card.detail) == ("—", "未填报书记任职日期") and "新任党组织书记" not in s.paragraphs[0]
+
+
 def test_paragraphs_leave_zeros_out():
-    w = year_work.YearWork(2020, {"党总支": 1, "党支部": 7}, {"党总支": 7, "党支部": 67}, {"党支部": 13}, {}, 151, 38,
+    w = year_work.YearWork(2020, {"党总支": 1, "党支部": 7}, {"党总支": 7, "党支部": 67}, {"党支部": 13}, 49, {}, 151, 38,
                            {"市级": 11, "县级": 5}, {"市级": 32, "县级": 16}, 52, {"市级": 5},
                            {"最强党支部": {"市级": 10, "县级": 20, "系统级": 7}, "先进基层党组织": {"省级": 0}})
     assert year_work.paragraph(w, "全区") == (
         "2020年，全区新成立党总支1个、党支部7个，7个党总支、67个党支部完成换届选举，151个党组织参加星级评定，"
         "其中五星级党组织38个；新任党组织书记13名；创建市级党建示范校11所、县级5所（近三年累计市级32所、县级16所）；"
         "发展业务骨干党员52名；新增市级“一校一品”品牌5个；获评“最强党支部”37个（市级10个、县级20个、系统级7个）。")
-    nothing = year_work.YearWork(2021, {}, {}, {}, {}, 0, 0, {}, {}, 0, {}, {})
+    nothing = year_work.YearWork(2021, {}, {}, {}, 0, {}, 0, 0, {}, {}, 0, {}, {})
     assert year_work.paragraph(nothing, "全市") == "2021年，全市没有新成立党组织、完成换届选举、新任书记或新增示范创建的记录。"
 
 

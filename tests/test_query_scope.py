@@ -186,10 +186,10 @@ EXPECTED_SHANYANG += [
     ("org_life_of_school", {"school_id": h.S1}, "org_id", []),
     # O3 held its election (2023-05-01) and got its secretary (2023-05-01) in 2023; O4 was founded,
     # elected and given its secretary in 2024; O3 had no secretary in 2024.
-    ("year_work_orgs", {"year": 2023}, "org_type orgs established elected secretaries_appointed",
-     [("党支部", 1, 0, 1, 1)]),
-    ("year_work_orgs", {"year": 2024}, "org_type orgs established elected secretaries_appointed",
-     [("党支部", 2, 1, 1, 1)]),
+    ("year_work_orgs", {"year": 2023}, "org_type orgs established elected secretaries_appointed secretaries_dated",
+     [("党支部", 1, 0, 1, 1, 1)]),
+    ("year_work_orgs", {"year": 2024}, "org_type orgs established elected secretaries_appointed secretaries_dated",
+     [("党支部", 2, 1, 1, 1, 1)]),
     # 2021–2023: S4's 县级 award of 2023 (S5's of 2019 is older); 2022–2024: S4's revoked, S5 closed.
     ("honors_recent", {"year": 2023, "kind": M}, "level schools",
      [("国家级", 0), ("省级", 0), ("市级", 0), ("县级", 1), ("系统级", 0)]),

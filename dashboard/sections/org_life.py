@@ -168,8 +168,9 @@ def build(ctx: Context) -> Section:
         {"按期完成": months["met"], "未按期完成": months["required"] - months["met"]}, title_month, "个",
         percent=True)))
     title_miss = f"{y}年{who}各项要求未按期完成的党组织数（{lf.ytd_label}）"
+    due = misses[misses["orgs_required"] > 0]   # the yearly meetings before December are not due yet
     section.add_chart(Chart("misses", title_miss, lambda: charts.count_ranking(
-        misses["kind"], misses["orgs_missed"], title_miss, "个"), report=missed is not None))
+        due["kind"], due["orgs_missed"], title_miss, "个"), report=missed is not None))
 
     def rates(r, part):
         return [count_of(r[f"{part}_required"]), count_of(r[f"{part}_met"]),

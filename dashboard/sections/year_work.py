@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dashboard import contract, rules
-from dashboard.metrics import count
+from dashboard.metrics import DASH, count
 from dashboard.sections.blocks import TEXT, Card, Col, Section, Table, count_of, with_total
 from dashboard.sections.common import type_ordered
 from dashboard.sections.context import Context
@@ -23,6 +23,7 @@ class YearWork:
     established: dict[str, int]          # org type -> organisations established in the year
     elected: dict[str, int]              # org type -> organisations that held their election in the year
     secretaries: dict[str, int]          # org type -> secretaries appointed in the year
+    secretaries_dated: int               # organisations whose appointment date is filled in (0: not supplied)
     orgs: dict[str, int]                 # org type -> organisations (child branches included)
     rated: int                           # top-level organisations star-rated in the year
     five_star: int
@@ -56,7 +57,8 @@ def figures(ctx: Context) -> YearWork:
         honors[kind] = {lv: levels.get(lv, 0) for lv in rules.LEVELS}
     return YearWork(
         year=y, established=by_type("established"), elected=by_type("elected"),
-        secretaries=by_type("secretaries_appointed"), orgs=by_type("orgs"),
+        secretaries=by_type("secretaries_appointed"), secretaries_dated=sum(by_type("secretaries_dated").values()),
+        orgs=by_type("orgs"),
         rated=c.rated, five_star=c.five_star, demo_new=dict(c.demo_new_by_level),
         demo_recent={lv: count_of(n) for lv, n in zip(recent["level"], recent["schools"])},
         backbone=c.backbone.num,
@@ -142,9 +144,11 @@ def build(ctx: Context) -> Section:
              help="成立日期在当年的党组织，含一级党组织下设的党支部", count=w.total(w.established), unit="个"),
         Card(f"{y}年完成换届选举", count(w.total(w.elected), "个"), _listed(w.elected, "个") or "当年无换届",
              help="上次换届日期在当年的党组织，含一级党组织下设的党支部", count=w.total(w.elected), unit="个"),
-        Card(f"{y}年新任党组织书记", count(w.total(w.secretaries), "名"), "、".join(f"{t}书记{n}名" for t, n in w.secretaries.items() if n) or "当年无新任书记",
-             help="书记任职日期在当年的党组织（含下设党支部）；未填报任职日期的不计", count=w.total(w.secretaries),
-             unit="名"),
+        Card(f"{y}年新任党组织书记", count(w.total(w.secretaries), "名") if w.secretaries_dated else DASH,
+             ("、".join(f"{t}书记{n}名" for t, n in w.secretaries.items() if n) or "当年无新任书记")
+             if w.secretaries_dated else "未填报书记任职日期",
+             help="书记任职日期在当年的党组织（含下设党支部）；未填报任职日期的不计",
+             count=w.total(w.secretaries) if w.secretaries_dated else None, unit="名"),
         Card(f"{y}年新增党建示范校", count(w.total(w.demo_new), "所"),
              f"{words}累计{recent_total}所（{_levels_of(w.demo_recent, '', '所')}）" if recent_total else f"{words}无新增",
              help=f"{words}累计：{y - rules.RECENT_YEARS + 1}—{y}年获评且至今未撤销的学校，按其间所获最高级别计一次",
@@ -159,7 +163,8 @@ def build(ctx: Context) -> Section:
             for t in contract.ORG_TYPES if w.orgs.get(t)]
     section.add_table(Table("by_type", f"{y}年党组织新成立、换届和新任书记情况", cols,
                             with_total(rows, cols) if rows else rows, total=bool(rows),
-                            note="含一级党组织下设的党支部。"))
+                            note="含一级党组织下设的党支部。" + ("" if w.secretaries_dated else
+                                                                "数据中未填报书记任职日期，新任书记无法统计。")))
     cols = [Col("item", "项目", TEXT), *(Col(lv, lv, unit="") for lv in rules.LEVELS), Col("total", "合计", unit="")]
 
     def level_row(name: str, parts: dict[str, int]) -> list:
