@@ -119,11 +119,11 @@ def activity_rule_text() -> str:
             by_period.setdefault((r.period, r.min_times), []).append(name)
         return "，".join(f"{'、'.join(kinds)}每{PERIOD_LABELS[p]}至少{n}次" for (p, n), kinds in by_period.items())
 
-    upper = "、".join(t for t in ("党总支", "党委"))
-    committees = "、".join(COMMITTEE_NAMES[t] for t in ("党总支", "党委"))
-    assert REQUIREMENTS_BY_TYPE["党总支"] == REQUIREMENTS_BY_TYPE["党委"]  # one sentence says both
+    # One sentence says both upper types, so they must be held to the same requirements.
+    assert REQUIREMENTS_BY_TYPE["党总支"] == REQUIREMENTS_BY_TYPE["党委"]
+    committees = f"委员会会议（{COMMITTEE_NAMES['党总支']}、{COMMITTEE_NAMES['党委']}）"
     return (f"党支部：{words('党支部', COMMITTEE_NAMES['党支部'])}；"
-            f"{upper}：{words('党总支', f'委员会会议（{committees}）')}，其下设党支部按党支部的要求单独计算。")
+            f"党总支、党委：{words('党总支', committees)}，其下设党支部按党支部的要求单独计算。")
 
 
 def size_band(org_type: str) -> SizeBand:

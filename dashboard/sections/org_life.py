@@ -23,7 +23,7 @@ from dashboard.sections.overview import no_schools
 
 NOT_SUPPLIED = "尚未报送组织生活数据"
 QUARTERS = ("第一季度", "第二季度", "第三季度", "第四季度")
-PERIOD_WORDS = {rules.MONTH: "每月", rules.QUARTER: "每季度", rules.YEAR: "每年"}
+PERIOD_WORDS = {p: f"每{w}" for p, w in rules.PERIOD_LABELS.items()}   # "每季度"
 MEETINGS = "“三会一课”等组织生活"
 SCOPE_NOTE = ("完成率 = 按期完成到期各项要求的党组织 / 应开展组织生活的党组织，党组织含一级党组织下设的党支部；"
               "某月没有记录即视为当月未开展；各项要求在其周期（月、季度、年）的最后一个月到期，"
