@@ -46,6 +46,7 @@ pages = {
         st.Page(f"{P}/leadership.py", title="一肩挑", icon=":material/handshake:"),
         st.Page(f"{P}/demonstration.py", title="示范创建", icon=":material/military_tech:"),
         st.Page(f"{P}/members.py", title="党员发展", icon=":material/groups:"),
+        st.Page(f"{P}/org_life.py", title="组织生活", icon=":material/event_available:"),
         st.Page(f"{P}/school_profile.py", title="学校画像", icon=":material/school:"),
         st.Page(f"{P}/action_lists.py", title="问题清单", icon=":material/checklist:"),
         *([screen] if screen else []),

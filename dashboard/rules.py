@@ -79,6 +79,52 @@ ACTIVITY_REQUIREMENTS = (
 )
 assert {r.kind for r in ACTIVITY_REQUIREMENTS} == set(contract.ACTIVITY_KINDS)
 
+# How a 党总支 or 党委 is held to account: by its own committee's meetings, monthly (the kind
+# 支部委员会 stands for its committee meeting, as the contract has one kind for every committee),
+# and by its yearly 组织生活会 and 民主评议党员. Its branches are organisations of their own, each
+# on its own rows of orgs, and are held to the branch rules there: a general branch is never
+# credited with, nor blamed for, what its branches hold.
+COMMITTEE_KIND = "支部委员会"
+REQUIREMENTS_BY_TYPE: dict[str, tuple[Requirement, ...]] = {
+    "党支部": ACTIVITY_REQUIREMENTS,
+    "党总支": tuple(r for r in ACTIVITY_REQUIREMENTS if r.kind == COMMITTEE_KIND or r.period == YEAR),
+    "党委": tuple(r for r in ACTIVITY_REQUIREMENTS if r.kind == COMMITTEE_KIND or r.period == YEAR),
+}
+assert set(REQUIREMENTS_BY_TYPE) == set(contract.ORG_TYPES)
+# What the committee meeting is called for each type, in lists of what an organisation missed.
+COMMITTEE_NAMES = {"党支部": "支部委员会", "党总支": "总支委员会", "党委": "党委会"}
+
+# Reports on the year's work count demonstration schools created over this many years, ending
+# with the chosen one ("近三年累计").
+RECENT_YEARS = 3
+
+
+def requirement_label(org_type: str, kind: str) -> str:
+    """The requirement as a list of an organisation's misses names it: "党委会", "党课"."""
+    return COMMITTEE_NAMES[org_type] if kind == COMMITTEE_KIND else kind
+
+
+def recent_years_words() -> str:
+    """"近三年": how reports name the span of RECENT_YEARS."""
+    return f"近{'一二三四五六七八九十'[RECENT_YEARS - 1]}年" if 1 <= RECENT_YEARS <= 10 else f"近{RECENT_YEARS}年"
+
+
+def activity_rule_text() -> str:
+    """The caption under the organisational-life figures, from the requirements above:
+    "党支部：支部党员大会、党课每季度至少1次，……；党总支、党委：……"."""
+    def words(org_type: str, committee: str) -> str:
+        by_period: dict[tuple[str, int], list[str]] = {}
+        for r in REQUIREMENTS_BY_TYPE[org_type]:
+            name = committee if r.kind == COMMITTEE_KIND else r.kind
+            by_period.setdefault((r.period, r.min_times), []).append(name)
+        return "，".join(f"{'、'.join(kinds)}每{PERIOD_LABELS[p]}至少{n}次" for (p, n), kinds in by_period.items())
+
+    # One sentence says both upper types, so they must be held to the same requirements.
+    assert REQUIREMENTS_BY_TYPE["党总支"] == REQUIREMENTS_BY_TYPE["党委"]
+    committees = f"委员会会议（{COMMITTEE_NAMES['党总支']}、{COMMITTEE_NAMES['党委']}）"
+    return (f"党支部：{words('党支部', COMMITTEE_NAMES['党支部'])}；"
+            f"党总支、党委：{words('党总支', committees)}，其下设党支部按党支部的要求单独计算。")
+
 
 def size_band(org_type: str) -> SizeBand:
     return next(b for b in SIZE_BANDS if b.org_type == org_type)
@@ -109,7 +155,12 @@ def sql_tables() -> dict[str, list[tuple]]:
                             *((b.org_type, b.min_members, b.max_members, b.finding) for b in SIZE_BANDS)],
         "rule_values": [("name", "value"),
                         ("own_org_min_full_members", OWN_ORG_MIN_FULL_MEMBERS),
-                        ("due_soon_months", DUE_SOON_MONTHS)],
-        "rule_activities": [("kind", "period", "min_times"),
-                            *((r.kind, r.period, r.min_times) for r in ACTIVITY_REQUIREMENTS)],
+                        ("due_soon_months", DUE_SOON_MONTHS),
+                        ("recent_years", RECENT_YEARS)],
+        # One row per organisation type and requirement; ord is the requirement's place in the
+        # regulations' order (the order lists and tables take).
+        "rule_activities": [("org_type", "kind", "label", "period", "min_times", "ord"),
+                            *((t, r.kind, requirement_label(t, r.kind), r.period, r.min_times,
+                               contract.ACTIVITY_KINDS.index(r.kind) + 1)
+                              for t, reqs in REQUIREMENTS_BY_TYPE.items() for r in reqs)],
     }

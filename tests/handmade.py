@@ -41,6 +41,44 @@ Hand-worked figures
         Stars: five-star 2 (O1, O2) of 3 rated (O4 unrated).
         Elections: O2 overdue; none due soon. Type vs size: O1 (48 members).
         ≥ 3 full members without own org: S2 (4 full members, in the joint O2).
+
+The year's work (child branches included unless said; O4 was founded, and elected, on 2024-06-01)
+  2023: established none; elected O1A, O3 (党支部 2); secretaries appointed O2 (2023-02-20), O3
+        (2023-05-01): 2; star-rated 3, five-star 1 (top-level, as above); new demonstration schools 县级 1
+        (S4), in 2021–2023 县级 1 (S4; S1's 市级 award is of 2020, S5's of 2019); 双培养 3; new 一校一品
+        县级 1 (S2); 最强党支部 县级 1 (O3).
+  2024: established O4 (党支部 1); elected O1 (党总支, 2024-03-15) and O4 (党支部): 2; secretaries
+        appointed O1 (2024-03-15), O2 (2024-09-01), O4 (2024-06-01): 3 (党总支 1, 党支部 2; O3 vacant, no
+        date); star-rated 3, five-star 2; new demonstration schools 省级 1 (S1), 县级 1 (S3), the same in
+        2022–2024 (S4's award revoked in 2024); 双培养 4; no new brand, no organisation honour.
+
+Organisational life (org_activities). Held to (rules.REQUIREMENTS_BY_TYPE): the branches O1A, O2, O3,
+O4 to all seven requirements; the 党总支 O1 to its committee meeting (kind 支部委员会) monthly and to
+组织生活会 and 民主评议党员 yearly. Each holds every meeting it is held to once per period (the monthly
+ones every month, 支部党员大会 and 党课 in the quarter's first month, the yearly ones in December), in
+2023 January–December and in 2024 January–November (the extract's latest year: data runs to
+November, so its current quarter is October–November, with no quarterly or yearly requirement due
+yet, and no whole-year figure); O4 from June 2024 (its founding month; the second quarter and the
+year are not due for it, the third quarter is: 支部党员大会 and 党课 in July). Except these gaps:
+  2023: O1 no committee meeting in March; O2 no 党课 in the fourth quarter, 主题党日 in November
+        reported as 0 times; O3 no 主题党日 in October, no 民主评议党员.
+  2024: O1A no 党小组会 in October; O2 no 党课 in the second quarter; O3 no 党小组会 in September;
+        O4 no 支部委员会 in November.
+  (Extras that change nothing: O1 held a 党课 in April 2023, which a 党总支 is not held to; O3 held
+  its first-quarter 党课 of 2023 twice, in February.)
+  2023 (complete): organisations required 4 in every span. Fourth quarter (October–December, the
+        quarter and the year): met O1, O1A: 2/4 = 50.0%; behind O2 (党课：本季度0次；主题党日：11月0次)
+        and O3 (主题党日：10月0次；民主评议党员：全年0次). Whole year: met O1A: 1/4 = 25.0%.
+        By month (requirements falling due that month): 4 required each month; met 4 except
+        March 3 (O1), October 3 (O3), November 3 (O2), December 2 (O2's quarter, O3's year).
+        Most missed: 主题党日, by 2 organisations (O2, O3); 支部委员会, 党课, 民主评议党员 by 1 each.
+        By county: 商州区 Q4 2/3, year 1/3; 山阳县 Q4 0/1, year 0/1.
+  2024 (to November): required 5 (O4 from June). Fourth quarter so far: met O1, O2, O3: 3/5 =
+        60.0%; behind O1A (党小组会：10月0次) and O4 (支部委员会：11月0次). January–November: met O1:
+        1/5 = 20.0%. By month: January–May 4/4; June 4/5 (O2's second quarter; O4 now due); July,
+        August 5/5; September 4/5 (O3); October 4/5 (O1A); November 4/5 (O4).
+        Most missed: 党小组会, by 2 organisations (O1A, O3).
+        By county: 商州区 Q4 2/3, January–November 1/3; 山阳县 Q4 1/2, January–November 0/2.
 """
 from __future__ import annotations
 
@@ -95,10 +133,13 @@ def build_tables() -> dict[str, pd.DataFrame]:
             ("O1A", 2024, "中共甲小学第一支部委员会", "党支部", "O1", "单独建立", S1, "分设", D("2010-01-01"), D("2023-03-01"), 3, None, 22, 1),
             ("O2", 2024, "中共城关街道幼儿园联合支部委员会", "党支部", None, "联合建立", S2, "一肩挑", D("2016-09-01"), D("2019-09-01"), 3, 5, 6, 1),
             ("O3", 2024, "中共丁中学支部委员会", "党支部", None, "单独建立", S4, "书记空缺", D("2001-07-01"), D("2023-05-01"), 3, 4, 9, 2),
-            ("O4", 2024, "中共高坝店镇中心社区支部委员会", "党支部", None, "挂靠建立", None, "一肩挑", D("2015-01-01"), D("2024-06-01"), 3, None, 2, 0),
+            ("O4", 2024, "中共高坝店镇中心社区支部委员会", "党支部", None, "挂靠建立", None, "一肩挑", D("2024-06-01"), D("2024-06-01"), 3, None, 2, 0),
         ])
     orgs["star_rating"] = orgs["star_rating"].astype("Int64")
-    orgs["secretary_appointed_date"] = None
+    # Appointed: O1's new secretary with its 2024 election (一肩挑 → 分设), O2's in 2023 and again in
+    # 2024 (分设 → 一肩挑), O3's in 2023 (vacant in 2024: no date), O4's at its founding; O1A unknown.
+    orgs["secretary_appointed_date"] = [D("2018-09-01"), None, D("2023-02-20"), D("2023-05-01"),
+                                        D("2024-03-15"), None, D("2024-09-01"), None, D("2024-06-01")]
     member_flows = _frame(
         "school_id year members_start admitted transferred_in transferred_out deceased other_exits members_end "
         "probationary female aged_35_or_under applicants activists candidates admitted_backbone", [
@@ -123,9 +164,57 @@ def build_tables() -> dict[str, pd.DataFrame]:
         ("H7", S5, None, "党建示范校", "县级", 2019, "县级党建示范校", None),
     ])
     honors["revoked_year"] = honors["revoked_year"].astype("Int64")
-    org_activities = pd.DataFrame(columns="org_id year month kind times".split())
+    org_activities = _activities()
     return {"regions": regions, "schools": schools, "school_years": school_years, "orgs": orgs,
             "member_flows": member_flows, "honors": honors, "org_activities": org_activities}
+
+
+MONTHLY = ("支部委员会", "党小组会", "主题党日")
+QUARTERLY = ("支部党员大会", "党课")
+YEARLY = ("组织生活会", "民主评议党员")
+
+
+def _activities() -> pd.DataFrame:
+    """org_activities as the docstring says: the regular schedule, then its gaps and extras."""
+    rows: dict[tuple, int] = {}
+
+    def regular(org, year, months, kinds_monthly, quarterly=True, yearly=True):
+        for m in months:
+            for k in kinds_monthly:
+                rows[(org, year, m, k)] = 1
+            if quarterly and m % 3 == 1:
+                for k in QUARTERLY:
+                    rows[(org, year, m, k)] = 1
+            if yearly and m == 12:
+                for k in YEARLY:
+                    rows[(org, year, m, k)] = 1
+
+    for year, last in ((2023, 12), (2024, 11)):
+        regular("O1", year, range(1, last + 1), ("支部委员会",), quarterly=False)   # a 党总支
+        for org in ("O1A", "O2", "O3"):
+            regular(org, year, range(1, last + 1), MONTHLY)
+    regular("O4", 2024, range(6, 12), MONTHLY, quarterly=False)
+    rows[("O4", 2024, 7, "支部党员大会")] = rows[("O4", 2024, 7, "党课")] = 1
+    rows[("O4", 2024, 6, "党课")] = 1
+    # Gaps.
+    for key in (("O1", 2023, 3, "支部委员会"), ("O2", 2023, 10, "党课"), ("O3", 2023, 10, "主题党日"),
+                ("O3", 2023, 12, "民主评议党员"), ("O1A", 2024, 10, "党小组会"), ("O2", 2024, 4, "党课"),
+                ("O3", 2024, 9, "党小组会"), ("O4", 2024, 11, "支部委员会")):
+        del rows[key]
+    rows[("O2", 2023, 11, "主题党日")] = 0   # reported as not held
+    # Extras that change nothing: a 党课 the 党总支 is not held to; O3's first-quarter 党课 twice in February.
+    rows[("O1", 2023, 4, "党课")] = 1
+    del rows[("O3", 2023, 1, "党课")]
+    rows[("O3", 2023, 2, "党课")] = 2
+    frame = pd.DataFrame([(*k, v) for k, v in sorted(rows.items())], columns="org_id year month kind times".split())
+    return frame
+
+
+def without_activities() -> dict[str, pd.DataFrame]:
+    """The same extract with org_activities present but empty (organisational life not supplied)."""
+    tables = build_tables()
+    tables["org_activities"] = tables["org_activities"].iloc[0:0]
+    return tables
 
 
 def write(out_dir) -> None:

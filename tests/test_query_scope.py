@@ -151,6 +151,52 @@ EXPECTED_SHANYANG = [
     ("star_ratings", {"year": 2023}, "star_rating orgs", [(3, 1)]),
     ("star_ratings", {"year": 2024}, "star_rating orgs", [(4, 1), (None, 1)]),
 ]
+# Organisational life (三会一课) and the year's work, 山阳县 alone (O3 both years, O4 from its founding
+# on 2024-06-01; tests/handmade.py's docstring): 2023 is complete (as of December), 2024 runs to November.
+LIFE = "quarter_required quarter_met ytd_required ytd_met year_required year_met"
+EXPECTED_SHANYANG += [
+    # 2023: O3 misses 主题党日 in October and 民主评议党员 (both due in the fourth quarter).
+    # 2024: O3 misses 党小组会 in September (year to date only), O4 支部委员会 in November.
+    ("org_life_summary", {"year": 2023}, "as_of_month orgs reported_orgs " + LIFE, [(12, 1, 1, 1, 0, 1, 0, 1, 0)]),
+    ("org_life_summary", {"year": 2024}, "as_of_month orgs reported_orgs " + LIFE, [(11, 2, 2, 2, 1, 2, 0, 0, 0)]),
+    ("org_life_by_unit", {"year": 2023, "level": "county"}, "unit_code unit_name " + LIFE,
+     [(SY, "山阳县", 1, 0, 1, 0, 1, 0)]),
+    ("org_life_by_unit", {"year": 2024, "level": "county"}, "unit_code unit_name " + LIFE,
+     [(SY, "山阳县", 2, 1, 2, 0, 0, 0)]),
+    ("org_life_by_unit", {"year": 2023, "level": "township", "county": SY}, "unit_name " + LIFE,
+     [("城关街道", 1, 0, 1, 0, 1, 0), ("高坝店镇", 0, 0, 0, 0, 0, 0)]),
+    ("org_life_by_unit", {"year": 2024, "level": "township", "county": SY}, "unit_name " + LIFE,
+     [("城关街道", 1, 1, 1, 0, 0, 0), ("高坝店镇", 1, 0, 1, 0, 0, 0)]),
+    ("org_life_by_month", {"year": 2023}, "month required met",
+     [(m, 1, 0 if m in (10, 12) else 1) for m in range(1, 13)]),
+    ("org_life_by_month", {"year": 2024}, "month required met",
+     [(1, 1, 1), (2, 1, 1), (3, 1, 1), (4, 1, 1), (5, 1, 1), (6, 2, 2), (7, 2, 2), (8, 2, 2), (9, 2, 1),
+      (10, 2, 2), (11, 2, 1)]),
+    ("org_life_misses", {"year": 2023}, "kind orgs_required orgs_missed periods_due periods_missed",
+     [("主题党日", 1, 1, 12, 1), ("民主评议党员", 1, 1, 1, 1), ("支部党员大会", 1, 0, 4, 0), ("支部委员会", 1, 0, 12, 0),
+      ("党小组会", 1, 0, 12, 0), ("党课", 1, 0, 4, 0), ("组织生活会", 1, 0, 1, 0)]),
+    ("org_life_misses", {"year": 2024}, "kind orgs_required orgs_missed periods_due periods_missed",
+     [("支部委员会", 2, 1, 17, 1), ("党小组会", 2, 1, 17, 1), ("支部党员大会", 2, 0, 4, 0), ("党课", 2, 0, 4, 0),
+      ("主题党日", 2, 0, 17, 0), ("组织生活会", 0, 0, 0, 0), ("民主评议党员", 0, 0, 0, 0)]),
+    ("org_life_behind", {"year": 2023}, "org_id org_name county_name township kind period due_month times",
+     [("O3", "中共丁中学支部委员会", "山阳县", "城关街道", "主题党日", "month", 10, 0),
+      ("O3", "中共丁中学支部委员会", "山阳县", "城关街道", "民主评议党员", "year", 12, 0)]),
+    ("org_life_behind", {"year": 2024}, "org_id org_name county_name township kind period due_month times",
+     [("O4", "中共高坝店镇中心社区支部委员会", "山阳县", "高坝店镇", "支部委员会", "month", 11, 0)]),
+    ("org_life_of_school", {"school_id": h.S1}, "org_id", []),
+    # O3 held its election (2023-05-01) and got its secretary (2023-05-01) in 2023; O4 was founded,
+    # elected and given its secretary in 2024; O3 had no secretary in 2024.
+    ("year_work_orgs", {"year": 2023}, "org_type orgs established elected secretaries_appointed secretaries_dated",
+     [("党支部", 1, 0, 1, 1, 1)]),
+    ("year_work_orgs", {"year": 2024}, "org_type orgs established elected secretaries_appointed secretaries_dated",
+     [("党支部", 2, 1, 1, 1, 1)]),
+    # 2021–2023: S4's 县级 award of 2023 (S5's of 2019 is older); 2022–2024: S4's revoked, S5 closed.
+    ("honors_recent", {"year": 2023, "kind": M}, "level schools",
+     [("国家级", 0), ("省级", 0), ("市级", 0), ("县级", 1), ("系统级", 0)]),
+    ("honors_recent", {"year": 2024, "kind": M}, "schools", [(0,)] * 5),
+    ("honors_recent", {"year": 2023, "kind": B}, "schools", [(0,)] * 5),
+    ("honors_recent", {"year": 2024, "kind": B}, "schools", [(0,)] * 5),
+]
 EXPECTED_SHANGZHOU = [
     ("schools_not_covered", {"year": 2023}, "school_id", []),
     ("schools_not_covered", {"year": 2024}, "school_id", []),

@@ -1,9 +1,10 @@
 """问题清单: what needs action: elections due or overdue; organisation types that do not fit their
-size; schools that should have their own organisation; schools not covered; units below a target."""
+size; schools that should have their own organisation; schools not covered; organisations behind
+on 三会一课; units below a target."""
 import streamlit as st
 
 from dashboard import rules, ui
-from dashboard.sections import action_lists
+from dashboard.sections import action_lists, org_life
 
 ctx = ui.context()
 ui.header("问题清单", ctx, "需要跟进处理的事项")
@@ -22,6 +23,15 @@ st.caption("点击一行可查看该校画像。")
 ui.table_or(section.tables["need_own_org"], ctx, "没有此类学校。")
 st.subheader("未被党组织覆盖的学校")
 ui.table_or(section.tables["not_covered"], ctx, "所有学校均已被党组织覆盖。")
+
+behind = section.tables["org_life_behind"]
+st.subheader(behind.title)
+missing = org_life.life(ctx).missing   # organisational life not supplied: said, not an empty list
+if missing:
+    st.info(missing, icon=":material/info:")
+else:
+    ui.table_or(behind, ctx, "所有党组织均按期开展了本季度到期的组织生活。")
+st.page_link(f"{ui.PAGES_DIR}/org_life.py", label="查看组织生活完成情况", icon=":material/event_available:")
 
 st.subheader(f"低于目标的{ctx.unit_word}")
 c1, c2 = st.columns(2)

@@ -50,3 +50,8 @@ st.subheader("历年情况")
 ui.table(profile.tables["years"], ctx, "t_profile_years")
 st.subheader("荣誉")
 ui.table_or(profile.tables["honors"], ctx, "该校及其党组织暂无荣誉记录。")
+st.subheader(f"{ctx.year}年组织生活")
+if "org_life" in profile.tables:
+    ui.table(profile.tables["org_life"], ctx, "t_profile_org_life")
+else:
+    st.info(profile.extra["org_life"], icon=":material/info:")

@@ -1,5 +1,6 @@
 """问题清单: what needs action: elections due or overdue; organisation types that do not fit their
-size; schools that should have their own organisation; schools not covered; units below a target."""
+size; schools that should have their own organisation; schools not covered; organisations behind
+on 三会一课; units below a target."""
 from __future__ import annotations
 
 import pandas as pd
@@ -8,6 +9,7 @@ from dashboard import rules, summary
 from dashboard.metrics import Rate
 from dashboard.sections.blocks import DATE, RATE, TEXT, Card, Col, Section, Table, count_of, plain
 from dashboard.sections.context import Context
+from dashboard.sections import org_life
 from dashboard.sections.coverage import SCHOOL_LIST_DOC_ROWS, schools_needing_own_org, schools_not_covered
 
 OVERDUE = "已逾期"
@@ -62,6 +64,13 @@ def build(ctx: Context, targets: dict[str, float] | None = None) -> Section:
         note=rules.size_rule_text()))
     section.add_table(need)
     section.add_table(uncovered)
+    # 三会一课: the organisations behind in the current quarter (the 组织生活 page's own list).
+    life = org_life.life(ctx)
+    behind = section.add_table(org_life.behind_table(ctx, life))
+    section.cards.append(
+        Card("组织生活未按期", "—", life.missing, help="尚未报送组织生活数据") if life.missing else
+        Card("组织生活未按期", f"{len(behind.rows)}个", "", count=len(behind.rows), unit="个",
+             help=f"{life.quarter_label}未按期开展“三会一课”等组织生活的党组织（含下设党支部）"))
 
     cov = ctx.by_unit("coverage_by_unit")
     orgs = ctx.by_unit("orgs_by_unit").dropna(subset=["unit_code"])

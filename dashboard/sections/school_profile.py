@@ -1,5 +1,5 @@
 """学校画像: one school across the years up to the chosen one: its coverage and organisation,
-leadership, stars, elections, members and awards."""
+leadership, stars, elections, members and awards; its organisation's 三会一课 record in the year."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from dashboard import charts
 from dashboard.metrics import DASH
 from dashboard.sections.blocks import DATE, TEXT, Card, Chart, Col, Section, Table, count_of, plain
+from dashboard.sections import org_life
 from dashboard.sections.context import Context
 
 NOT_FOUND = "未找到该学校，或您无权查看该学校所在县区的数据。"
@@ -84,4 +85,9 @@ def build(ctx: Context, school_id: str) -> Profile:
              f"{count_of(r['revoked_year'])}年" if plain(r["revoked_year"]) is not None else None]
             for _, r in honors.iterrows()]
     profile.add_table(Table("honors", f"{profile.name}荣誉", cols, rows))
+    # The year's organisational life of the school's organisation (三会一课), or why there is none.
+    record, why = org_life.school_record(ctx, school_id)
+    if record is not None:
+        profile.add_table(record)
+    profile.extra["org_life"] = why
     return profile
