@@ -14,6 +14,7 @@ from dashboard.report.pack import make_pack
 from dashboard.sections import action_lists, org_life, school_profile, year_work
 from dashboard.sections.context import Context
 from tests import handmade as h
+from tests.browser_support import shown_text
 from tests.conftest import scope
 from tests.test_pages import FILTERS
 
@@ -344,7 +345,7 @@ def test_overview_shows_the_years_work(app):
     at = app("overview")
     m = metrics(at)
     assert m["2024年新成立党组织"] == "1个" and m["2024年完成换届选举"] == "2个" and m["2024年新任党组织书记"] == "3名"
-    assert any(c.value.startswith("2024年，全市新成立党支部1个") for c in at.code)
+    assert any(shown_text(m.value).startswith("2024年，全市新成立党支部1个") for m in at.markdown)
 
 
 def test_pages_without_activity_data_say_so(empty_dir, monkeypatch):

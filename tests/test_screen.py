@@ -141,7 +141,7 @@ def test_each_theme_has_its_map_ranking_and_trend(handmade_dir):
             assert not charts.is_empty(chart.figure), (t.key, chart.title)
     problems = sc.build(ctx, sc.theme("问题"), shapes_for(handmade_dir))
     assert [(c.label, c.value) for c in problems.problems] == [("换届已逾期", "1个"), ("党组织未覆盖学校", "1所")]
-    ranking = problems.ranking.figure.data[0]
+    ranking = problems.ranking.figure.data[-1]   # the units' bars (a track is behind them)
     assert dict(zip(ranking.y, ranking.x)) == {"商州区": 0, "山阳县": 1}
 
 
@@ -176,7 +176,7 @@ def test_dark_restyles_a_copy_and_keeps_the_floor():
     for a in dark.layout.annotations:                   # reference labels on the ground, not on a bar
         assert a.bgcolor == sc.GROUND and contrast(a.font.color, sc.GROUND) >= 4.5
     assert min(text_sizes(dark)) >= 20 > max(text_sizes(fig))   # bigger than the template's 15-16 px
-    assert dark.data[0].marker.color != fig.data[0].marker.color  # brighter bars for a dark ground
+    assert dark.data[-1].marker.color != fig.data[-1].marker.color  # brighter bars for a dark ground
 
 
 def test_dark_keeps_long_rankings_over_the_floor():

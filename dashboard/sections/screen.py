@@ -135,6 +135,7 @@ def trend(ctx: Context, shown: Theme) -> Chart | None:
 
 
 # The dark restyle ---------------------------------------------------------------------------------
+TRACK = "#2A1A18"
 GROUND = map_chart.DARK.paper      # the screen's ground, the map's too
 INK = map_chart.DARK.ink           # text
 GOLD = "#F2C14E"
@@ -190,6 +191,9 @@ def dark(fig: go.Figure, height: int | None = None) -> go.Figure:
         if s.line is not None and s.line.color:
             s.line.color = MUTED if s.line.color.upper() == charts.GREY else _on_dark(s.line.color)
     for t in fig.data:
+        if t.meta == "track":   # the clickable row behind a ranking's bar: a shade above the ground
+            t.marker.color = TRACK
+            continue
         marker_colour = _on_dark(t.marker.color) if getattr(t, "marker", None) is not None else None
         if marker_colour is not None:
             t.marker.color = marker_colour
