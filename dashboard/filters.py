@@ -46,7 +46,9 @@ def filter_bar() -> Scope | None:
         if len(cities) > 1 else None
     shown = counties if city is None else counties[counties["city_code"] == city]
     names = dict(zip(shown["county_code"], shown["county_name"]))
-    county = _select(bar, "县区", [None, *names], "county", fmt=lambda c: ALL if c is None else names[c])
+    # A user who sees one county (a 县区 account) starts in it: their comparison is its townships.
+    county = _select(bar, "县区", [None, *names], "county", fmt=lambda c: ALL if c is None else names[c],
+                     index=1 if len(names) == 1 else 0)
     towns = data.townships(county, visible) if county else []
     township = _select(bar, "乡镇（街道）", [None, *towns], "township", disabled=not county,
                        help=None if county else "先选择县区")
@@ -93,8 +95,10 @@ def crumbs(scope: Scope, counties, whole: str) -> None:
     path = [(whole, dict(city=None, county=None, township=None))]
     if scope.city:
         path.append((cities.get(scope.city, scope.city), dict(county=None, township=None)))
-    if scope.county:
+    if scope.county and len(names) > 1:
         path.append((names.get(scope.county, scope.county), dict(township=None)))
+    elif scope.county:   # the user's one county is the whole of what they see
+        path[0] = (names.get(scope.county, scope.county), dict(township=None))
     if scope.township:
         path.append((scope.township, {}))
     row.caption("当前范围：", width="content")

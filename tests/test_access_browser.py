@@ -111,14 +111,16 @@ def test_county_user_cannot_reach_other_counties_by_url(site, page):
         button.click()
     download = info.value
     text = open(download.path(), encoding="utf-8-sig").read()
-    assert download.suggested_filename == "各县区党组织覆盖情况_2023年_山阳县.csv"
-    assert text.splitlines()[1].startswith("山阳县,2,1,") and len(text.splitlines()) == 2
+    assert download.suggested_filename == "各乡镇（街道）党组织覆盖情况_2023年_山阳县.csv"
+    lines = text.splitlines()   # its townships and the county's 合计 (S4 in 城关街道, S5 in 高坝店镇)
+    assert [line.split(",")[0] for line in lines[1:]] == ["城关街道", "高坝店镇", "合计"]
+    assert lines[3].startswith("合计,2,1,")
     assert not [m for m in SHANGZHOU_MARKERS if m in text]
     made = [e for e in events(site) if e["event"] == "download"]
     assert made and made[-1]["user"] == "shanyang" and made[-1]["scope"]["visible"] == [h.SHANYANG]
     # Another county's school.
     log_in(page, f"{site.url}/school_profile?school={h.S1}", "shanyang")
-    expect(page.get_by_text("未找到该学校,或您无权查看该学校所在县区的数据。")).to_be_visible()
+    expect(page.get_by_text("未找到该学校，或您无权查看该学校所在县区的数据。")).to_be_visible()
     assert_no_shangzhou(page, "school profile of S1")
     page.screenshot(path=ARTIFACTS / "access-other-school.png")
     # The data administration page is not there for a county user.

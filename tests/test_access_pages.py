@@ -352,7 +352,8 @@ def test_county_user_sees_only_own_county_on_every_page(env, downloads, page):
         assert_no_shangzhou(screen_text(at), where)
         assert_downloads_clean(downloads, where)
         assert at.selectbox(key="county").options == ["全部", "山阳县"], where
-        assert at.selectbox(key="county").value is None, where
+        # Their one county is where they start (and where a tampered URL falls back to).
+        assert at.selectbox(key="county").value == h.SHANYANG, where
         for label, value in FIGURES_2023.get(page, {}).items():
             assert metric(at, label) == value, f"{where}: {label}"
 
@@ -370,12 +371,14 @@ def test_county_user_downloads_hold_own_figures_and_are_audited(env, downloads):
     downloads.clear()
     visit("shanyang", "coverage", year="2023年")
     files = assert_downloads_clean(downloads, "coverage")
-    name = "各县区党组织覆盖情况_2023年_山阳县.csv"
+    # A 县区 user starts in their county: its townships are compared (城关街道 S4 covered; 高坝店镇
+    # S5 an adviser only), with the county's total.
+    name = "各乡镇（街道）党组织覆盖情况_2023年_山阳县.csv"
     assert name in files, list(files)
     rows = list(csv.reader(io.StringIO(files[name].decode("utf-8-sig"))))
-    assert rows[0][:3] == ["县区", "学校数", "党组织覆盖学校数"] or rows[0][0] == "县区"
-    assert [r[0] for r in rows[1:]] == ["山阳县", "合计"]
-    assert rows[1][1] == "2" and "50.0%（1/2）" in rows[1]
+    assert rows[0][0] == "乡镇（街道）"
+    assert [r[0] for r in rows[1:]] == ["城关街道", "高坝店镇", "合计"]
+    assert rows[3][1] == "2" and "50.0%（1/2）" in rows[3]
     uncovered = files["未被党组织覆盖的学校_2023年_山阳县.csv"].decode("utf-8-sig")
     assert "戊小学" in uncovered
     made = [e for e in env.events() if e["event"] == "download"]

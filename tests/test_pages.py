@@ -135,7 +135,7 @@ def test_school_profile_from_url(app):
     at = app("school_profile", school=h.S1)
     assert at.header[0].value == "甲小学"
     years = next(df.value for df in at.dataframe if "年度" in df.value.columns)
-    assert years["年末党员数(名)"].tolist() == [42, 48]
+    assert years["年末党员数（名）"].tolist() == [42, 48]
 
 
 def test_school_profile_unknown_school(app):

@@ -91,7 +91,7 @@ def test_docx_tables_carry_denominators_and_changes(pack_for):
     assert key["书记、校长“一肩挑”比例"][2:4] == ["33.3%（1/3）", "66.7%（2/3）"]
     assert key["党员数（年末）"][1:] == ["名", "68", "57", "较上年增加11名"]
     assert key["每百名教职工党员数"][2:] == ["37.0", "31.3", "较上年增加5.7名"]
-    by_county = next(t for t in tables if t[0][:2] == ["县区", "学校数(所)"])
+    by_county = next(t for t in tables if t[0][:2] == ["县区", "学校数（所）"])
     assert by_county[1:] == [["商州区", "3", "3", "100.0%（3/3）", "3", "100.0%（3/3）"],
                              ["山阳县", "2", "2", "100.0%（2/2）", "2", "100.0%（2/2）"],
                              ["合计", "5", "5", "100.0%（5/5）", "5", "100.0%（5/5）"]]
@@ -108,7 +108,7 @@ def test_first_year_has_no_comparison_and_county_rates(pack_for):
     assert "没有需要跟进的问题" in summary.action_lists_paragraph(2023, "全市", 0, 0, 0, 0, 0)
     wb = workbook(pack)
     cov = sheet_rows(wb, "各县区党组织覆盖情况")
-    assert (cov["山阳县"]["党组织覆盖学校数(所)"].value, cov["山阳县"]["学校数(所)"].value) == (1, 2)
+    assert (cov["山阳县"]["党组织覆盖学校数（所）"].value, cov["山阳县"]["学校数（所）"].value) == (1, 2)
     assert cov["山阳县"]["党组织覆盖率"].value == pytest.approx(0.5)
     assert cov["合计"]["党组织覆盖率"].value == pytest.approx(0.8)
     uncovered = sheet_rows(wb, "未被党组织覆盖的学校")
@@ -138,18 +138,18 @@ def test_workbook_cells_equal_the_hand_worked_figures(pack_for):
     assert per100["2024年"].number_format == "0.0"  # per 100 staff is not a percentage
 
     lead = sheet_rows(wb, "各县区书记校长设置情况")
-    assert [lead["合计"][c].value for c in ("依托学校的一级党组织(个)", "一肩挑(个)", "分设(个)", "书记空缺(个)")] == [3, 1, 1, 1]
+    assert [lead["合计"][c].value for c in ("依托学校的一级党组织（个）", "一肩挑（个）", "分设（个）", "书记空缺（个）")] == [3, 1, 1, 1]
     demo = sheet_rows(wb, "各县区党建示范校")
-    assert [demo["商州区"][c].value for c in ("示范校(所)", "省级(所)", "县级(所)", "2024年新增(所)")] == [2, 1, 1, 2]
+    assert [demo["商州区"][c].value for c in ("示范校（所）", "省级（所）", "县级（所）", "2024年新增（所）")] == [2, 1, 1, 2]
     mem = sheet_rows(wb, "各县区党员队伍情况")
-    assert (mem["合计"]["年末党员数(名)"].value, mem["合计"]["年初党员数(名)"].value) == (68, 57)
+    assert (mem["合计"]["年末党员数（名）"].value, mem["合计"]["年初党员数（名）"].value) == (68, 57)
     assert mem["合计"]["增长率"].value == pytest.approx(11 / 57)
     due = sheet_rows(wb, "换届提醒")
     o2 = due["已逾期"]
     assert o2["党组织名称"].value == "中共城关街道幼儿园联合支部委员会"
     assert o2["应换届日期"].value == dt.datetime(2022, 9, 1)
     need = sheet_rows(wb, "应单独建立党组织的学校")
-    assert need["乙幼儿园"]["正式党员(名)"].value == 4 and need["乙幼儿园"]["学校标识码"].value == h.S2
+    assert need["乙幼儿园"]["正式党员（名）"].value == 4 and need["乙幼儿园"]["学校标识码"].value == h.S2
     about = {r[0].value: r[1].value for r in wb["说明"].iter_rows() if r[0].value}
     assert about["年度"] == "2024年" and about["范围"] == "全市" and about["生成日期"] == "2025-01-15"
 

@@ -58,8 +58,8 @@ class Col:
 
     @property
     def title(self) -> str:
-        """The header as a table prints it, with its unit: "学校数(所)"."""
-        return f"{self.header}({self.unit})" if self.unit and self.unit != "%" else self.header
+        """The header as a table prints it, with its unit: "学校数（所）"."""
+        return f"{self.header}（{self.unit}）" if self.unit and self.unit != "%" else self.header
 
 
 @dataclass
