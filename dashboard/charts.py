@@ -91,14 +91,15 @@ def rate_ranking(names, nums, dens, title: str, keys=None, target: float | None 
     upper = 100 if unit == "%" else top * 1.05
     _track(fig, rows, upper, lambda r: [r[2], r[1].num, r[1].den])
     if reference is not None and reference[1].defined:
-        _mark(fig, reference[1].value, f"{plain_html(reference[0])} {reference[1].pct}", GREY, "dash", "top left")
+        _mark(fig, reference[1].value, f"{plain_html(reference[0])} {reference[1].pct}", GREY, "dash", "right")
     if target is not None:
-        # Below the bars, so it never covers the parent's label when the two values meet.
-        _mark(fig, target, f"目标 {target:g}%", GOLD, "dot", "bottom left")
+        # Labels above the bars, the parent's ending at its line and the target's starting at its
+        # own: where the two values meet, the labels sit side by side.
+        _mark(fig, target, f"目标 {target:g}%", GOLD, "dot", "left")
     # Room on the right of the axis for the longest label, e.g. "100.0%(1077/1077)".
     longest = max([len(str(r[1])) for r in rows] + [1])
     fig.update_layout(template=TEMPLATE, title=plain_html(title) + note, height=max(340, 120 + 42 * len(rows)),
-                      margin=dict(r=30 + 9 * longest, t=90, b=70 if target is not None else 10),
+                      margin=dict(r=30 + 9 * longest, t=100),
                       xaxis=dict(title=axis_title, range=[0, upper], ticksuffix=unit,
                                  **({"dtick": 20} if unit == "%" else {})),
                       yaxis=dict(title=None))
@@ -116,10 +117,10 @@ def _track(fig: go.Figure, rows: list, upper: float, custom) -> None:
     fig.update_layout(barmode="overlay", showlegend=False)
 
 
-def _mark(fig: go.Figure, x: float, label: str, colour_: str, dash: str, where: str) -> None:
-    fig.add_vline(x=x, line_dash=dash, line_color=colour_, line_width=2,
-                  annotation_text=label, annotation_position=where, annotation_font_size=MIN_TEXT,
-                  annotation_font_color="#424242")
+def _mark(fig: go.Figure, x: float, label: str, colour_: str, dash: str, anchor: str) -> None:
+    fig.add_vline(x=x, line_dash=dash, line_color=colour_, line_width=2)
+    fig.add_annotation(x=x, y=1, yref="paper", yanchor="bottom", xanchor=anchor, text=label, showarrow=False,
+                       font=dict(size=MIN_TEXT, color="#424242"))
 
 
 def count_ranking(names, values, title: str, unit: str, keys=None, highlight=None,
