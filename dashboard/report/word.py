@@ -1,12 +1,13 @@
 """The report as a Word document (.docx) in the form of a bureau's 情况报告 (GB/T 9704-2012).
 
-The 正文 is what a bureau files: the title (二号 宋体 bold, centred; 方正小标宋 is not on every
-machine), the body in 仿宋 三号 at a fixed 28 pt line (22 lines a page) with two-character
-indents, "一、" headings in 黑体, each theme's paragraph followed by its figures (one caption
-each, under the picture: the pictures are drawn without their own title), then the 附件说明 and
-the 落款 (issuing unit and date, config.issuer). The tables follow as the 附件 "统计表", from a
-new page, grouped under "（一）" sub-headings in 楷体, each captioned once above it; the 说明
-closes it: where the data come from, what the filters were, how rates are written.
+The 正文 is what a bureau files: the title (二号 宋体 bold, centred: 方正小标宋 is not on every
+machine, and the title must not change face from one office to the next), the body in 仿宋 三号
+on a fixed 28 pt line (22 lines a page) with two-character indents, "一、" headings in 黑体, the
+附件说明, and the 落款 (issuing unit, config.issuer, and the date in Chinese, right-aligned). The
+charts and tables follow as 附件1 统计图 and 附件2 统计表, each from a new page with "附件N" and its
+title, grouped under "（一）" sub-headings in 楷体; each figure captioned once under it (its
+picture is drawn without the chart's own title), each table once above it. The 说明 closes the
+document: where the data come from, the scope and filters, how rates are written, when it was made.
 
 Chinese font names go into the East Asian slot of each style (w:eastAsia): Word otherwise draws
 Chinese in whatever the theme says. A rate ("73.6%（335/455）"), a number with its unit ("170所")
@@ -59,12 +60,17 @@ KEEP_WHOLE_ROWS = 15       # a table this short is kept on one page
 WJ = "\u2060"              # WORD JOINER: no break here, no width
 NUMERALS = "一二三四五六七八九十"
 
-# What must stay on one line: spans of years, dates, a rate with its counts, a number with its unit.
+# What must stay on one line: ranges ("2018—2023年", "3—50人"), dates, a rate with its counts, a
+# number with its unit.
 _UNBREAKABLE = re.compile(
-    r"\d{4}—\d{4}年|\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日"
+    r"\d+—\d+(?:个百分点|[%所个名年月日岁项次倍人])?|\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日"
     r"|\d+(?:\.\d+)?%（\d+/\d+）|\d+(?:\.\d+)?(?:个百分点|[%所个名年月日岁项次倍人])?")
 _HEADING_NUMBER = re.compile(r"^[一二三四五六七八九十]+、")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9._%/-]+")
+# What follows w:autoSpaceDN in a w:pPr (the schema's order, which Word enforces).
+_AFTER_AUTOSPACE = ("w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 
 
 def nobreak(text: str) -> str:
@@ -110,12 +116,14 @@ def write_docx(report: Report, images: dict[int, Image], sources: list[tuple[str
     stem = report.title.removesuffix("情况报告")
     attachments = ([(f"{stem}统计图", lambda: _figure_pages(doc, report, figures))] if figures else []) + \
                   ([(f"{stem}统计表", lambda: _table_pages(doc, report))] if tables else [])
-    if report.empty:
-        _para(doc, report.empty_message, "Normal")
+    last = _para(doc, report.empty_message, "Normal") if report.empty else None
     for section in report.sections:
         _para(doc, section.heading, "Heading1")
         for text in section.paragraphs:
-            _para(doc, text, "Normal")
+            last = _para(doc, text, "Normal")
+    if last is not None:
+        # The 落款 never stands alone on a page: the text's last lines come along.
+        last.paragraph_format.keep_with_next = True
     _enclosures(doc, [name for name, _ in attachments])
     _signature(doc, issuer(report), report.generated)
     for n, (name, write) in enumerate(attachments, start=1):
@@ -200,6 +208,7 @@ def _signature(doc, unit: str, date: dt.date) -> None:
         p = _para(doc, text, "落款")
         p.paragraph_format.right_indent = Emu(int(BODY_SIZE * right))
         p.paragraph_format.space_before = before
+        p.paragraph_format.keep_with_next = text == unit
 
 
 def _chars(text: str) -> float:
@@ -492,11 +501,16 @@ def _styles(doc) -> None:
     pf.space_before = pf.space_after = Pt(0)
     pf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     pf.widow_control = True
-    # Chinese (PRC): Word's and LibreOffice's choice of fallback fonts and line-breaking rules.
-    lang = OxmlElement("w:lang")
-    lang.set(qn("w:val"), "zh-CN")
-    lang.set(qn("w:eastAsia"), "zh-CN")
-    normal.element.get_or_add_rPr().append(lang)
+    # No automatic space between Chinese and digits: the word joiners (which are neither) would
+    # leave it on one side of a number and not the other ("至 2018年底").
+    p_pr = normal.element.get_or_add_pPr()
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), "0")
+        p_pr.insert_element_before(el, *_AFTER_AUTOSPACE)
+    # No w:lang of zh-CN: LibreOffice's Chinese line breaking then splits numbers anywhere
+    # ("124" / "0名", "73." / "6%") and ignores word joiners; under the template's default it keeps
+    # them whole (docs/report.md). Word breaks Chinese text by script, whatever the tag says.
 
     title = st["Title"]
     _font(title, TITLE_FONT, TITLE_SIZE, bold=True)
@@ -567,12 +581,12 @@ def _styles(doc) -> None:
     enclosure.base_style = normal
     enclosure.paragraph_format.space_before = LINE
     enclosure.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    enclosure.paragraph_format.keep_with_next = True
 
     sign = st.add_style("落款", 1)
     sign.base_style = normal
     sign.paragraph_format.first_line_indent = Pt(0)
     sign.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    sign.paragraph_format.keep_with_next = True
 
     # "附件" at the top left of the attachment's first page, in 黑体 (GB/T 9704 8).
     mark = st.add_style("附件", 1)

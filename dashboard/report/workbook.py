@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Callable
 
 import xlsxwriter
 
-from dashboard import text
+from dashboard import rules, text
 from dashboard.metrics import DASH, Rate
 from dashboard.sections.blocks import COUNT, RATE, Col, Table
 
@@ -38,7 +38,9 @@ DEFINITIONS = [
     ("党建示范校", "截至当年底持有未撤销党建示范校称号的学校，每校按所获最高级别计一次；当年新增按授予年份计。"),
     ("党员数", "各校年末党员数之和；净增 = 年末党员数 − 年初党员数；增长率 = 净增 ÷ 年初党员数。"),
     ("每百名教职工党员数", "100 × 党员数 ÷ 教职工数。"),
-    ("换届提醒", "应换届日期 = 上次换届日期 + 任期；早于当年底为已逾期，此后6个月内为即将到期。"),
+    ("换届提醒", f"应换届日期 = 上次换届日期 + 任期（{rules.term_rule_text()}）；早于当年底为已逾期，"
+             f"此后{rules.due_soon_words()}到期为即将到期。"),
+    ("组织类型与党员规模", rules.size_rule_text()),
     ("比例的写法", "单元格存储为数值，以百分比格式显示一位小数；分子、分母列在其旁；合计行的比例由合计的分子、分母计算，"
                "不是各行比例的平均数；没有分母的比例记为“—”。"),
 ]
