@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from dashboard import charts as figures, contract, db
+from dashboard import contract, db
+from dashboard.charts import is_empty
 from dashboard.metrics import DASH
 from dashboard.figures import Getter
 from dashboard.report import render
@@ -143,7 +144,7 @@ def _render_all(report: Report, images: dict, renderer, step: Progress) -> list[
         failed = []
         for i, chart in enumerate(charts):
             step(0.15 + 0.65 * i / n, f"图表 {i + 1}/{n}：{chart.title}")
-            if figures.is_empty(chart.figure):
+            if is_empty(chart.figure):
                 continue  # bare axes say nothing; the section's paragraph says it in words
             try:
                 images[i] = r.render(chart.figure)
