@@ -36,6 +36,17 @@ DEMO_MARKER = "DEMO"
 APP_TITLE = "中小学校党建数据看板"
 
 
+def issuer(city: str | None, county: str | None = None) -> str:
+    """The unit that signs the written report (its 落款), e.g. "商洛市教育局党工委": set once for a
+    deployment in DASHBOARD_ISSUER; without it the bureau of the report's own region ("山阳县教育局"
+    for one county, "商洛市教育局" for a city), or a neutral name when the report spans cities."""
+    configured = (os.environ.get("DASHBOARD_ISSUER") or "").strip()
+    if configured:
+        return configured
+    place = county or city
+    return f"{place}教育局" if place else "教育行政部门"
+
+
 # Access control (docs/access-control.md) ---------------------------------------------------------
 # The users file, the audit log and the login state are runtime files: each defaults to a path the
 # repository ignores, so no account, hash or log line can be committed by accident.

@@ -6,6 +6,7 @@ These build packs without chart images (fast); test_report_render.py covers the 
 import argparse
 import datetime as dt
 import io
+import re
 import zipfile
 
 import docx
@@ -14,7 +15,13 @@ import pytest
 
 from dashboard import figures, summary
 from dashboard.report import cli
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from dashboard.report import render
 from dashboard.report.pack import make_pack
+from dashboard.report.word import WJ
 from dashboard.scope import Scope
 from tests import handmade as h
 from tests.conftest import BOTH, scope
@@ -34,12 +41,17 @@ def pack_for(get, handmade_dir):
 
 
 def paragraphs(pack) -> list[str]:
-    return [p.text for p in docx.Document(io.BytesIO(pack.files[pack.docx_name])).paragraphs]
+    """The document's paragraphs as read aloud: without the word joiners that keep numbers whole."""
+    return [plain(p.text) for p in docx.Document(io.BytesIO(pack.files[pack.docx_name])).paragraphs]
 
 
 def doc_tables(pack) -> list[list[list[str]]]:
     d = docx.Document(io.BytesIO(pack.files[pack.docx_name]))
-    return [[[c.text for c in r.cells] for r in t.rows] for t in d.tables]
+    return [[[plain(c.text) for c in r.cells] for r in t.rows] for t in d.tables]
+
+
+def plain(text: str) -> str:
+    return text.replace(WJ, "")
 
 
 def workbook(pack):
@@ -91,10 +103,11 @@ def test_docx_tables_carry_denominators_and_changes(pack_for):
     assert key["书记、校长“一肩挑”比例"][2:4] == ["33.3%（1/3）", "66.7%（2/3）"]
     assert key["党员数（年末）"][1:] == ["名", "68", "57", "较上年增加11名"]
     assert key["每百名教职工党员数"][2:] == ["37.0", "31.3", "较上年增加5.7名"]
+    # The counts are columns of the same table, so the rate beside them is written alone.
     by_county = next(t for t in tables if t[0][:2] == ["县区", "学校数（所）"])
-    assert by_county[1:] == [["商州区", "3", "3", "100.0%（3/3）", "3", "100.0%（3/3）"],
-                             ["山阳县", "2", "2", "100.0%（2/2）", "2", "100.0%（2/2）"],
-                             ["合计", "5", "5", "100.0%（5/5）", "5", "100.0%（5/5）"]]
+    assert by_county[1:] == [["商州区", "3", "3", "100.0%", "3", "100.0%"],
+                             ["山阳县", "2", "2", "100.0%", "2", "100.0%"],
+                             ["合计", "5", "5", "100.0%", "5", "100.0%"]]
 
 
 def test_first_year_has_no_comparison_and_county_rates(pack_for):
@@ -109,8 +122,8 @@ def test_first_year_has_no_comparison_and_county_rates(pack_for):
     wb = workbook(pack)
     cov = sheet_rows(wb, "各县区党组织覆盖情况")
     assert (cov["山阳县"]["党组织覆盖学校数（所）"].value, cov["山阳县"]["学校数（所）"].value) == (1, 2)
-    assert cov["山阳县"]["党组织覆盖率"].value == pytest.approx(0.5)
-    assert cov["合计"]["党组织覆盖率"].value == pytest.approx(0.8)
+    assert cov["山阳县"]["党组织覆盖率（%）"].value == pytest.approx(0.5)
+    assert cov["合计"]["党组织覆盖率（%）"].value == pytest.approx(0.8)
     uncovered = sheet_rows(wb, "未被党组织覆盖的学校")
     assert list(uncovered) == ["戊小学"] and uncovered["戊小学"]["覆盖方式"].value == "党建指导员"
     due = sheet_rows(wb, "换届提醒")
@@ -143,7 +156,7 @@ def test_workbook_cells_equal_the_hand_worked_figures(pack_for):
     assert [demo["商州区"][c].value for c in ("示范校（所）", "省级（所）", "县级（所）", "2024年新增（所）")] == [2, 1, 1, 2]
     mem = sheet_rows(wb, "各县区党员队伍情况")
     assert (mem["合计"]["年末党员数（名）"].value, mem["合计"]["年初党员数（名）"].value) == (68, 57)
-    assert mem["合计"]["增长率"].value == pytest.approx(11 / 57)
+    assert mem["合计"]["增长率（%）"].value == pytest.approx(11 / 57)
     due = sheet_rows(wb, "换届提醒")
     o2 = due["已逾期"]
     assert o2["党组织名称"].value == "中共城关街道幼儿园联合支部委员会"
@@ -151,7 +164,7 @@ def test_workbook_cells_equal_the_hand_worked_figures(pack_for):
     need = sheet_rows(wb, "应单独建立党组织的学校")
     assert need["乙幼儿园"]["正式党员（名）"].value == 4 and need["乙幼儿园"]["学校标识码"].value == h.S2
     about = {r[0].value: r[1].value for r in wb["说明"].iter_rows() if r[0].value}
-    assert about["年度"] == "2024年" and about["范围"] == "全市" and about["生成日期"] == "2025-01-15"
+    assert about["年度"] == "2024年" and about["范围"] == "全市" and about["生成日期"] == dt.datetime(2025, 1, 15)
 
 
 def test_every_rate_in_the_workbook_is_a_formatted_number_beside_counts(pack_for):
@@ -159,12 +172,121 @@ def test_every_rate_in_the_workbook_is_a_formatted_number_beside_counts(pack_for
     for ws in wb.worksheets[1:]:
         header = [c.value for c in ws[1]]
         for j, name in enumerate(header):
-            if name.endswith(("率", "比例")):
+            if name.removesuffix("（%）").endswith(("率", "比例")):
                 for row in ws.iter_rows(min_row=2, min_col=j + 1, max_col=j + 1):
                     cell = row[0]
                     if cell.value not in (None, "—"):
                         assert isinstance(cell.value, float | int) and cell.number_format == "0.0%", (ws.title, name)
         assert all(ws.column_dimensions[c].width >= 8 for c in "AB"), ws.title
+
+
+# The form of the document (GB/T 9704) ----------------------------------------------------------
+def document(pack):
+    return docx.Document(io.BytesIO(pack.files[pack.docx_name]))
+
+
+def styled(d, style_name: str) -> list[str]:
+    return [plain(p.text) for p in d.paragraphs if p.style.name == style_name]
+
+
+def east_asian(style) -> str:
+    return style.element.rPr.rFonts.get(qn("w:eastAsia"))
+
+
+def test_document_is_set_as_an_official_report(pack_for, monkeypatch):
+    d = document(pack_for(scope(2024)))
+    normal = d.styles["Normal"]
+    assert east_asian(normal) == "仿宋" and normal.font.size == Pt(16)  # 三号
+    pf = normal.paragraph_format
+    assert (pf.line_spacing_rule, pf.line_spacing, pf.first_line_indent) == (WD_LINE_SPACING.EXACTLY, Pt(28), Pt(32))
+    title = d.styles["Title"]
+    assert (east_asian(title), title.font.size, title.font.bold) == ("宋体", Pt(22), True)  # 二号, bold
+    assert east_asian(d.styles["Heading 1"]) == "黑体" and east_asian(d.styles["Heading 2"]) == "楷体"
+    texts = [plain(p.text) for p in d.paragraphs]
+    assert texts[0] == "2024年全市中小学校党建工作情况报告"
+    # No dashboard-style filter table or "…生成" subtitle up front: the body opens with scope and date.
+    assert texts[2] == "一、党组织覆盖情况" and texts[3].startswith("截至2024年底，全市")
+    assert "筛选条件" not in "".join(texts) and not any("生成" in t for t in texts[:3])
+    assert styled(d, "Heading 1")[:2] == ["一、党组织覆盖情况", "二、党组织设置情况"]
+    assert styled(d, "Heading 2")[0] == "（一）主要指标"
+    # 附件说明, then the issuing unit and the date in Chinese, right-aligned, before the attachment.
+    assert styled(d, "附件说明") == ["附件：2024年全市中小学校党建工作统计表"]
+    signature = [p for p in d.paragraphs if p.style.name == "落款"]
+    assert [plain(p.text) for p in signature] == ["商洛市教育局", "2025年1月15日"]
+    assert all(p.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT for p in signature)
+    assert texts.index("商洛市教育局") < texts.index("附件") < texts.index("表1 主要指标")
+    # The 说明 closes the document: source, scope and filters, when it was made.
+    explained = styled(d, "说明")
+    assert explained[0].startswith("1．数据来源：各校填报并经审核发布的党建统计数据（")
+    assert explained[1] == "2．统计范围：2024年，包括全部2个县区；乡镇（街道）、学段、办学性质、城乡分类不限。"
+    assert explained[-1] == "4．本材料由中小学校党建数据看板于2025年1月15日生成。"
+    assert texts.index("说明：") > texts.index("表1 主要指标")
+
+
+def test_issuer_is_set_once_or_named_after_the_region(get, handmade_dir, monkeypatch):
+    monkeypatch.delenv("DASHBOARD_ISSUER", raising=False)
+    county = make_pack(get, scope(2023, county=h.SHANYANG), data_dir=handmade_dir, charts=False, today=TODAY)
+    assert styled(document(county), "落款") == ["山阳县教育局", "2025年1月15日"]
+    monkeypatch.setenv("DASHBOARD_ISSUER", "商洛市教育局党工委")
+    both = make_pack(get, scope(2023, county=h.SHANYANG), data_dir=handmade_dir, charts=False, today=TODAY)
+    assert styled(document(both), "落款") == ["商洛市教育局党工委", "2025年1月15日"]
+
+
+RATE_TEXT = re.compile(r"\d+(?:\.\d+)?%（\d+/\d+）")
+COUNTED = re.compile(r"\d+(?:\.\d+)?(?:个百分点|[%所个名])")
+
+
+def test_no_rate_or_number_can_break_across_lines(pack_for):
+    """Each rate and each number with its unit is in one run with a word joiner between every two
+    characters, so no line breaks inside it (LibreOffice honours it: docs/report.md)."""
+    d = document(pack_for(scope(2024)))
+    runs = [r.text for p in d.paragraphs for r in p.runs]
+    runs += [r.text for t in d.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs]
+    rates = counted = 0
+    for text in runs:
+        bare = plain(text)
+        for pattern in (RATE_TEXT, COUNTED):
+            for m in pattern.finditer(bare):
+                assert WJ.join(m.group()) in text, (m.group(), text)
+                rates += pattern is RATE_TEXT
+                counted += pattern is COUNTED
+    assert rates >= 20 and counted >= 30  # the key-figures table and the paragraphs are full of them
+
+
+def test_rates_are_written_alone_only_beside_their_counts(pack_for):
+    tables = doc_tables(pack_for(scope(2023)))
+    by_stage = next(t for t in tables if t[0][0] == "学段")
+    # The document shows this table without its covered-schools column, so the rate keeps its counts.
+    assert by_stage[0][:3] == ["学段", "学校数（所）", "党组织覆盖率"]
+    assert by_stage[-1][:3] == ["合计", "5", "80.0%（4/5）"]
+
+
+def test_progress_says_which_chart_of_how_many(get, handmade_dir, monkeypatch):
+    from PIL import Image as PILImage
+
+    buf = io.BytesIO()
+    PILImage.new("RGB", (8, 4), "white").save(buf, "PNG")
+
+    class Renderer:  # stands in for Chromium: the steps are what is tested here
+        def render(self, fig):
+            return render.Image(png=buf.getvalue(), svg=b"<svg/>", doc_png=buf.getvalue(), width=800, height=400)
+
+    monkeypatch.setattr(render, "check_renderer", lambda: [])
+    steps = []
+    pack = make_pack(get, scope(2024), data_dir=handmade_dir, renderer=Renderer(), today=TODAY,
+                     progress=lambda fraction, text: steps.append((fraction, text)))
+    n = len(pack.report.charts)
+    charts_ = [t for _, t in steps if t.startswith("图表 ")]
+    assert charts_ == [f"图表 {i}/{n}：{c.title}" for i, c in enumerate(pack.report.charts, start=1)]
+    assert [t for _, t in steps[-3:-1]] == ["Word 文档：正在生成……", "Excel 统计表：正在生成……"]
+    assert re.fullmatch(r"已完成，用时\d+\.\d秒", steps[-1][1])
+    fractions = [f for f, _ in steps]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    # One caption per figure, under it, numbered as the pack's image files are.
+    d = document(pack)
+    captions = styled(d, "图题")
+    assert len(captions) == len(d.inline_shapes) == len([p for p in pack.files if p.endswith(".png")])
+    assert captions[0] == "图1 2024年全市各县区党组织覆盖率"
 
 
 # Scopes ------------------------------------------------------------------------------------------
@@ -235,6 +357,11 @@ def test_cli_writes_the_pack(handmade_dir, tmp_path, capsys):
     folder = out / "2024年_全市_党建工作报告材料"
     assert (folder / "2024年_全市_党建工作报告.docx").is_file()
     assert (folder / "2024年_全市_党建工作统计表.xlsx").is_file()
+    shown = capsys.readouterr().out.splitlines()
+    steps = [line.split("] ", 1)[1] for line in shown if line.startswith("  [")]
+    assert steps[0] == "正在汇总数据……" and steps[-3:-1] == ["Word 文档：正在生成……", "Excel 统计表：正在生成……"]
+    assert re.fullmatch(r"已完成，用时\d+\.\d秒", steps[-1])
+    assert re.fullmatch(r"全部完成，共1份材料，全部用时\d+\.\d秒", shown[-1])
     assert main(["report", "--year", "1999", "--data", str(handmade_dir), "--out", str(out)]) == 2
     assert "可用的年度：2023、2024" in capsys.readouterr().err
 

@@ -11,12 +11,15 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import config
 from dashboard.__main__ import main
+from dashboard.report.word import WJ
 from tests import handmade as h
 
 
 def docx_content(data: bytes):
+    """Paragraphs and tables as read (the word joiners that keep numbers whole left out)."""
     d = docx.Document(io.BytesIO(data))
-    return [p.text for p in d.paragraphs], [[[c.text for c in r.cells] for r in t.rows] for t in d.tables]
+    return ([p.text.replace(WJ, "") for p in d.paragraphs],
+            [[[c.text.replace(WJ, "") for c in r.cells] for r in t.rows] for t in d.tables])
 
 
 def xlsx_content(data: bytes) -> dict:
@@ -61,10 +64,13 @@ def test_page_and_cli_make_the_same_pack(handmade_dir, monkeypatch, tmp_path, pa
     xlsx_name = next(n for n in page_files if n.endswith(".xlsx"))
     assert docx_content(page_files[docx_name]) == docx_content(cli_files[docx_name])
     assert xlsx_content(page_files[xlsx_name]) == xlsx_content(cli_files[xlsx_name])
-    # The page offers the pack for download and shows the same paragraphs.
+    # The page offers the pack for download and shows the document's paragraphs.
     assert at.get("download_button")
-    shown = [c.value for c in at.code]
-    assert shown and all(text in docx_content(page_files[docx_name])[0] for text in shown)
+    body = [p for _, paragraphs in made["sections"] for p in paragraphs]
+    page_text = "\n".join([c.value for c in at.code] + [m.value for m in at.markdown])
+    assert body and all(p in docx_content(page_files[docx_name])[0] and p in page_text for p in body)
+    # It ends saying how long it took, in Chinese.
+    assert any(s.label.startswith("报告材料已生成，用时") and s.label.endswith("秒") for s in at.status)
 
 
 def test_page_with_an_empty_scope_offers_a_pack_that_says_so(handmade_dir, monkeypatch):

@@ -19,6 +19,7 @@ from PIL import Image, ImageChops
 from dashboard import charts
 from dashboard.report import render
 from dashboard.report.pack import make_pack
+from dashboard.report.word import WJ
 from tests.conftest import BOTH, scope
 
 MISSING = render.check_renderer()
@@ -75,9 +76,26 @@ def test_pack_renders_every_chart_in_one_session(renderer, get, handmade_dir):
     assert pngs[0] == "图表/图01_2024年全市各县区党组织覆盖率.png"
     d = docx.Document(io.BytesIO(pack.files[pack.docx_name]))
     assert len(d.inline_shapes) == len(charts_)
-    captions = [p.text for p in d.paragraphs if p.text.startswith("图")]
-    assert captions[0] == "图1 2024年全市各县区党组织覆盖率"
+    captions = [p.text.replace(WJ, "") for p in d.paragraphs if p.style.name == "图题"]
+    assert len(captions) == len(charts_) and captions[0] == "图1 2024年全市各县区党组织覆盖率"
     assert len(zipfile.ZipFile(io.BytesIO(pack.zip_bytes())).namelist()) == len(pack.files)
+
+
+def test_document_pictures_have_no_title_the_files_keep_theirs(renderer):
+    """The document captions each figure once, so its picture is drawn without the title (and
+    the title's band); the pack's own PNG and SVG, which travel alone, keep it."""
+    fig = titled("党组织覆盖率统计")
+    image = renderer.render(fig)
+    assert "党组织覆盖率统计" in image.svg.decode("utf-8")
+    bare = render.untitled(fig)
+    assert bare.layout.title.text == "" and bare.layout.margin.t == fig.layout.margin.t - render.TITLE_BAND
+    doc = Image.open(io.BytesIO(image.doc_png))
+    assert doc.size == (render.WIDTH * render.DOC_SCALE, (fig.layout.height - render.TITLE_BAND) * render.DOC_SCALE)
+    # With no title, the top band of the picture is as empty as that of a blank-titled figure.
+    blank = renderer.render(titled("　" * 8))
+    top = (0, 0, doc.width, 30 * render.DOC_SCALE)
+    assert ImageChops.difference(doc.convert("RGB").crop(top),
+                                 Image.open(io.BytesIO(blank.doc_png)).convert("RGB").crop(top)).getbbox() is None
 
 
 def test_missing_browser_says_what_to_install_and_still_makes_the_document(monkeypatch, get, handmade_dir):
@@ -87,7 +105,7 @@ def test_missing_browser_says_what_to_install_and_still_makes_the_document(monke
     pack = make_pack(get, scope(2024), data_dir=handmade_dir)
     assert pack.problems == problems
     assert not [p for p in pack.files if p.endswith((".png", ".svg"))]
-    text = "\n".join(p.text for p in docx.Document(io.BytesIO(pack.files[pack.docx_name])).paragraphs)
+    text = "\n".join(p.text.replace(WJ, "") for p in docx.Document(io.BytesIO(pack.files[pack.docx_name])).paragraphs)
     assert "共有党员68名" in text and "apt-get install -y chromium fonts-noto-cjk" in text
 
 

@@ -1,11 +1,13 @@
 """报告导出: everything a summary report needs for the current scope and year in one zip: a Word
-document with the paragraphs, charts and tables, an Excel workbook of every table, and each
-chart as PNG and SVG. The command line (`python -m dashboard report`) makes the same files."""
+document in 公文 form (the text, then the charts and tables as its attachments), an Excel workbook
+of every table, and each chart as PNG and SVG. The command line (`python -m dashboard report`)
+makes the same files. Generating shows each step (图表 3/12：…, then the documents) and ends with
+the time taken."""
 import streamlit as st
 
-from dashboard import access, config, data, ui
+from dashboard import access, config, data, text, ui
 from dashboard.report import render
-from dashboard.report.pack import make_pack
+from dashboard.report.pack import make_pack, seconds
 
 # The last pack lives in the session so the download survives reruns (and tests can read it).
 STATE_KEY = "report_pack"
@@ -15,9 +17,10 @@ scope = ctx.scope
 ui.header("报告导出", ctx, "一键生成汇报材料：Word 文档、Excel 统计表和图表图片")
 
 st.markdown(
-    "生成的材料按当前筛选条件（左侧）汇总，打包为一个 zip 文件，包括：\n"
-    "- **Word 文档**：标题、筛选条件，按主题分节（党组织覆盖、党组织设置、“一肩挑”、示范创建与星级评定、"
-    "党员队伍、需要跟进的问题），每节有可直接引用的文字段落、图表和表格；\n"
+    "生成的材料按页面上方的筛选条件汇总，打包为一个 zip 文件，包括：\n"
+    "- **Word 文档**：按公文格式排版的情况报告，正文按主题分节（党组织覆盖、党组织设置、“一肩挑”、"
+    "示范创建与星级评定、党员队伍、需要跟进的问题），文末署发文单位和日期；统计图、统计表作为附件，"
+    "数据来源和统计范围见文末“说明”；\n"
     "- **Excel 统计表**：报告中的每张表各占一个工作表，比例以百分比数值存储并列出分子、分母，另有“说明”工作表；\n"
     "- **图表图片**：每张图表的 PNG（印刷分辨率）和 SVG（矢量）文件。")
 
@@ -25,17 +28,21 @@ problems = render.check_renderer()
 if problems:
     st.warning("服务器暂时无法生成图表图片，材料中将不含图表，文字和表格不受影响。\n\n"
                + "\n\n".join(f"- {p}" for p in problems), icon=":material/warning:")
-with_charts = st.toggle("包含图表图片（较慢，约需 10 秒）", value=not problems, disabled=bool(problems),
+with_charts = st.toggle("包含图表图片（较慢，约需10秒）", value=not problems, disabled=bool(problems),
                         key="report_charts")
 
 if st.button("生成报告材料", type="primary", icon=":material/description:", key="report_generate"):
     with st.status("正在生成报告材料……", expanded=True) as status:
         bar = st.progress(0.0, text="准备中……")
+
+        def advance(fraction: float, text: str) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=text)
+            status.update(label=f"正在生成报告材料：{text}")
+
         pack = make_pack(data.query, scope, data_dir=config.data_dir(),
                          # Missing tools still go through the chart step, so the pack says why it has no images.
-                         charts=with_charts or bool(problems),
-                         progress=lambda fraction, text: bar.progress(min(max(fraction, 0.0), 1.0), text=text))
-        status.update(label=f"报告材料已生成，用时 {pack.timings['合计']:.1f} 秒", state="complete", expanded=False)
+                         charts=with_charts or bool(problems), progress=advance)
+        status.update(label=f"报告材料已生成，用时{seconds(pack.timings['合计'])}", state="complete", expanded=False)
     st.session_state[STATE_KEY] = {
         "scope": scope, "zip_name": pack.zip_name, "zip": pack.zip_bytes(), "files": list(pack.files),
         "docx": pack.docx_name, "xlsx": pack.xlsx_name, "problems": pack.problems, "timings": pack.timings,
@@ -62,12 +69,12 @@ elif made is not None:
     for p in made["problems"]:
         st.warning(p, icon=":material/warning:")
     charts = sum(1 for f in made["files"] if f.endswith(".png"))
-    st.caption(f"包含 {made['docx']}、{made['xlsx']}" + (f" 和 {charts} 张图表（PNG、SVG 各一份）。" if charts else "。")
-               + " 用时：" + "，".join(f"{k} {v:.1f} 秒" for k, v in made["timings"].items()))
+    st.caption(f"包含{made['docx']}、{made['xlsx']}" + (f"和{charts}张图表（PNG、SVG各一份）。" if charts else "。")
+               + "用时：" + "，".join(f"{k}{seconds(v)}" for k, v in made["timings"].items()) + "。")
     if made["sections"]:
         st.subheader("材料中的段落")
-        st.caption("与 Word 文档中的段落相同，点击右上角图标可复制。")
+        st.caption("与 Word 文档正文中的段落相同，可直接复制。")
         for heading, paragraphs in made["sections"]:
-            st.markdown(f"**{heading}**")
-            for text in paragraphs:
-                st.code(text, language=None, wrap_lines=True)
+            st.markdown(f"**{text.literal(heading)}**")
+            for paragraph in paragraphs:
+                ui.paragraph(paragraph)

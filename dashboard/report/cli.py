@@ -58,7 +58,7 @@ def run(args) -> int:
     # Imported here: the dispatcher loads every command's module to build its help, and the
     # other commands should not pay for plotly, python-docx and XlsxWriter.
     from dashboard.report import render
-    from dashboard.report.pack import make_pack, why
+    from dashboard.report.pack import make_pack, seconds, why
 
     # A data root with published versions is read at its current one, as the server reads it.
     data_dir = config.data_dir(args.data) if args.data else config.data_dir()
@@ -96,20 +96,31 @@ def run(args) -> int:
             print(f"提示：无法启动 Chromium，材料中将不含图表图片（{why(exc)}）。{render.INSTALL_HINT}", file=sys.stderr)
             renderer = None
     browser_start = time.perf_counter() - started
+    if renderer is not None:
+        print(f"已启动图表渲染程序（Chromium），用时{seconds(browser_start)}")
     try:
-        for scope in wanted:
+        for n, scope in enumerate(wanted, start=1):
+            if len(wanted) > 1:
+                print(f"第{n}/{len(wanted)}份材料：")
             pack = make_pack(get, scope, data_dir=data_dir,
-                             charts=not args.no_charts and renderer is not None, renderer=renderer)
+                             charts=not args.no_charts and renderer is not None, renderer=renderer,
+                             progress=_progress_printer())
             paths = pack.write_to(args.out)
             print(f"已生成：{paths[0]}")
             for p in paths[1:]:
                 print(f"  {p.relative_to(args.out)}")
             for p in pack.problems:
                 print(f"提示：{p}", file=sys.stderr)
-            print("  用时：" + "，".join(f"{k} {v:.1f} 秒" for k, v in pack.timings.items()))
+            print("  用时：" + "，".join(f"{k}{seconds(v)}" for k, v in pack.timings.items()))
     finally:
         if renderer is not None:
             renderer.__exit__(None, None, None)
-    if renderer is not None:
-        print(f"启动 Chromium 用时 {browser_start:.1f} 秒；全部用时 {time.perf_counter() - started:.1f} 秒")
+    print(f"全部完成，共{len(wanted)}份材料，全部用时{seconds(time.perf_counter() - started)}")
     return 0
+
+
+def _progress_printer():
+    """Each step of a pack on its own line ("图表 3/12：…"), as the report page shows it."""
+    def show(fraction: float, text: str) -> None:
+        print(f"  [{round(fraction * 100):3d}%] {text}", flush=True)
+    return show

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Callable
 
 from dashboard import contract, db
+from dashboard.charts import is_empty
+from dashboard.metrics import DASH
 from dashboard.figures import Getter
 from dashboard.report import render
 from dashboard.report.content import Report, build_report
@@ -73,13 +75,19 @@ def safe_name(text: str) -> str:
     return _UNSAFE.sub("_", text).strip("_.")
 
 
-def sources(data_dir: Path) -> list[tuple[str, str]]:
-    """Where the figures come from, for the document's and the workbook's 说明."""
+def sources(data_dir: Path) -> list[tuple[str, object]]:
+    """Where the figures come from, for the document's and the workbook's 说明: the kind of data
+    and when the extract was last written (a datetime, or a dash when no table is there)."""
     times = [contract.parquet_path(data_dir, t).stat().st_mtime for t in contract.TABLES
              if contract.parquet_path(data_dir, t).exists()]
-    updated = dt.datetime.fromtimestamp(max(times)).strftime("%Y-%m-%d %H:%M") if times else "—"
+    updated = dt.datetime.fromtimestamp(max(times)).replace(second=0, microsecond=0) if times else DASH
     kind = "演示数据（虚构）" if db.is_demo(data_dir) else "各校填报并经审核发布的党建统计数据"
     return [("数据来源", kind), ("数据更新时间", updated)]
+
+
+def seconds(t: float) -> str:
+    """"6.4秒", as the progress display and the command line say a time taken."""
+    return f"{t:.1f}秒"
 
 
 def make_pack(get: Getter, scope: Scope, *, data_dir: Path | str,
@@ -108,21 +116,22 @@ def make_pack(get: Getter, scope: Scope, *, data_dir: Path | str,
 
     stem = safe_name(f"{scope.year}年_{report.subject}")
     files: dict[str, bytes] = {}
-    step(0.85, "正在生成 Word 文档……")
+    step(0.85, "Word 文档：正在生成……")
     t = time.perf_counter()
     files[f"{stem}_党建工作报告.docx"] = write_docx(report, images, src, problems)
     timings["Word 文档"] = time.perf_counter() - t
-    step(0.92, "正在生成 Excel 统计表……")
+    step(0.92, "Excel 统计表：正在生成……")
     t = time.perf_counter()
     files[f"{stem}_党建工作统计表.xlsx"] = write_xlsx(report, src)
     timings["Excel 统计表"] = time.perf_counter() - t
-    for i, chart in enumerate(report.charts):
-        if i in images:
-            base = f"图表/图{i + 1:02d}_{safe_name(chart.title)}"
-            files[f"{base}.png"] = images[i].png
-            files[f"{base}.svg"] = images[i].svg
+    # Numbered as the document numbers its figures: the drawn ones, in order.
+    drawn = [i for i in range(len(report.charts)) if i in images]
+    for number, i in enumerate(drawn, start=1):
+        base = f"图表/图{number:02d}_{safe_name(report.charts[i].title)}"
+        files[f"{base}.png"] = images[i].png
+        files[f"{base}.svg"] = images[i].svg
     timings["合计"] = time.perf_counter() - started
-    step(1.0, "已完成")
+    step(1.0, f"已完成，用时{seconds(timings['合计'])}")
     return Pack(f"{stem}_党建工作报告材料", report, files, problems, timings)
 
 
@@ -134,7 +143,9 @@ def _render_all(report: Report, images: dict, renderer, step: Progress) -> list[
     def run(r: render.ChartRenderer) -> list[str]:
         failed = []
         for i, chart in enumerate(charts):
-            step(0.15 + 0.65 * i / n, f"正在生成图表（{i + 1}/{n}）：{chart.title}")
+            step(0.15 + 0.65 * i / n, f"图表 {i + 1}/{n}：{chart.title}")
+            if is_empty(chart.figure):
+                continue  # bare axes say nothing; the section's paragraph says it in words
             try:
                 images[i] = r.render(chart.figure)
             except Exception as exc:  # one bad figure should not cost the whole pack
@@ -143,7 +154,7 @@ def _render_all(report: Report, images: dict, renderer, step: Progress) -> list[
 
     if renderer is not None:
         return run(renderer)
-    step(0.08, "正在启动图表渲染（Chromium）……")
+    step(0.08, "正在启动图表渲染程序（Chromium）……")
     r = render.ChartRenderer()
     try:
         r.__enter__()
