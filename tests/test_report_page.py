@@ -13,6 +13,7 @@ from dashboard import config
 from dashboard.__main__ import main
 from dashboard.report.word import WJ
 from tests import handmade as h
+from tests.browser_support import shown_text
 
 
 def docx_content(data: bytes):
@@ -67,7 +68,7 @@ def test_page_and_cli_make_the_same_pack(handmade_dir, monkeypatch, tmp_path, pa
     # The page offers the pack for download and shows the document's paragraphs.
     assert at.get("download_button")
     body = [p for _, paragraphs in made["sections"] for p in paragraphs]
-    page_text = "\n".join([c.value for c in at.code] + [m.value for m in at.markdown])
+    page_text = "\n".join(shown_text(m.value) for m in at.markdown)
     assert body and all(p in docx_content(page_files[docx_name])[0] and p in page_text for p in body)
     # It ends saying how long it took, in Chinese.
     assert any(s.label.startswith("报告材料已生成，用时") and s.label.endswith("秒") for s in at.status)

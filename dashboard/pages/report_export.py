@@ -74,7 +74,7 @@ elif made is not None:
     if made["sections"]:
         st.subheader("材料中的段落")
         st.caption("与 Word 文档正文中的段落相同，可直接复制。")
-        for heading, paragraphs in made["sections"]:
+        for i, (heading, paragraphs) in enumerate(made["sections"]):
             st.markdown(f"**{text.literal(heading)}**")
-            for paragraph in paragraphs:
-                ui.paragraph(paragraph)
+            for j, paragraph in enumerate(paragraphs):
+                ui.paragraph(paragraph, key=f"report_paragraph_{i}_{j}")
