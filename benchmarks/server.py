@@ -53,7 +53,7 @@ def memory_mb(pid: int) -> dict:
 
 
 @contextlib.contextmanager
-def served(extract: Path, timeout: float = 300):
+def served(extract: Path, timeout: float = 300, flags: tuple[str, ...] = ()):
     """`streamlit run app.py` on a free loopback port serving `extract`; yields (url, pid)."""
     from benchmarks.replicas import free_ports
 
@@ -64,7 +64,7 @@ def served(extract: Path, timeout: float = 300):
     env.pop("DASHBOARD_AUTH", None)
     log = open(runtime / "streamlit.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.address", "127.0.0.1"], cwd=PROJECT, env=env, stdout=log,
+                             "--server.address", "127.0.0.1", *flags], cwd=PROJECT, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -159,18 +159,18 @@ async def drive(url: str, pid: int, worker: dict, opts: P.Options, timeout_s: fl
 # Profiling --------------------------------------------------------------------------------------
 # Where a sample's time went: the first rule (in this order) that a frame of its stack matches.
 CATEGORIES = [
-    ("DuckDB query (db.run_query)", ("run_query (dashboard/db.py",)),
-    ("Streamlit's file watcher (polling the sources)", ("watcher", "inotify", "watchdog")),
-    ("plotly figure → JSON (st.plotly_chart)", ("plotly/io/_json", "to_json", "to_plotly_json", "_plotly_utils/utils.py")),
-    ("building plotly figures (charts.py, plotly graph_objs)", ("dashboard/charts.py", "dashboard/map_chart.py",
+    ("DuckDB 查询（db.run_query）", ("run_query (dashboard/db.py",)),
+    ("Streamlit 的源文件监视（每次运行后遍历已导入模块、轮询文件）", ("watcher", "inotify", "watchdog")),
+    ("plotly 图转 JSON（st.plotly_chart）", ("plotly/io/_json", "to_json", "to_plotly_json", "_plotly_utils/utils.py")),
+    ("画 plotly 图（charts.py、plotly graph_objs）", ("dashboard/charts.py", "dashboard/map_chart.py",
                                                                "plotly/graph_objs", "plotly/basedatatypes")),
-    ("st.dataframe (pandas → Arrow)", ("elements/arrow.py", "dataframe_util", "pyarrow")),
-    ("st.cache_data (hashing, copying results)", ("runtime/caching",)),
-    ("sections and figures (dashboard/sections, figures, summary)", ("dashboard/sections", "dashboard/figures.py",
+    ("st.dataframe（pandas 转 Arrow）", ("elements/arrow.py", "dataframe_util", "pyarrow")),
+    ("st.cache_data（缓存键、复制结果）", ("runtime/caching",)),
+    ("各节与指标计算（dashboard/sections、figures、summary）", ("dashboard/sections", "dashboard/figures.py",
                                                                      "dashboard/summary.py", "dashboard/metrics.py")),
-    ("pandas (other)", ("pandas/",)),
-    ("Streamlit elements and widgets (st.* in the page)", ("dashboard/", "app.py")),
-    ("Streamlit's runner and websocket (tornado, protobuf)", ("streamlit/", "tornado/", "asyncio/")),
+    ("其他 pandas", ("pandas/",)),
+    ("页面里的 st.* 元素与控件", ("dashboard/", "app.py")),
+    ("Streamlit 运行器与 websocket（tornado、protobuf）", ("streamlit/", "tornado/", "asyncio/")),
 ]
 # A thread waiting is not work (py-spy's --nonblocking sampling cannot always tell).
 _IDLE = ("select (selectors.py", "Condition.wait", "wait (threading.py", "_worker (concurrent/futures/thread.py",
@@ -190,7 +190,7 @@ def categorise(raw: str) -> dict[str, float]:
     total = 0
     for stack, n in _stacks(raw):
         total += n
-        name = next((c for c, pats in CATEGORIES if any(p in stack for p in pats)), "other (Python)")
+        name = next((c for c, pats in CATEGORIES if any(p in stack for p in pats)), "其他 Python")
         counts[name] = counts.get(name, 0) + n
     return {k: v / total for k, v in sorted(counts.items(), key=lambda kv: -kv[1])} if total else {}
 
@@ -240,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", required=True, type=Path)
     ap.add_argument("--timeout", type=float, default=300)
     ap.add_argument("--profile", action="store_true", help="then again on a second server with py-spy sampling it")
+    ap.add_argument("--flag", action="append", default=[],
+                    help="a `streamlit run` option for an experiment, e.g. --flag=--server.fileWatcherType=none")
     args = ap.parse_args(argv)
     extract = args.extract.resolve()
     worker = json.loads(args.worker.read_text(encoding="utf-8"))
@@ -248,8 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     con = db.open_extract(extract)
     opts = P.options(con)
     con.close()
-    with served(extract) as (url, pid):
+    with served(extract, flags=tuple(args.flag)) as (url, pid):
         result = asyncio.run(drive(url, pid, worker, opts, args.timeout))
+    result["flags"] = args.flag
     if args.profile:
         result["profile"] = profile(extract, worker, opts, args.timeout, args.out.parent)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")

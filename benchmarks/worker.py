@@ -245,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
             miss_ms.append(m_ms)
             miss_cpu.append(m_cpu)
         warm[page] = {"app": summary(app_ms), "app_cpu": summary(app_cpu), "raw": summary(raw_ms),
-                      "raw_cpu": summary(raw_cpu), "raw_missed": summary(miss_ms), "raw_missed_cpu": summary(miss_cpu),
+                      "raw_cpu": summary(raw_cpu), "raw_cpu_total": sum(raw_cpu), "raw_missed": summary(miss_ms), "raw_missed_cpu": summary(miss_cpu),
                       "raw_missed_cpu_total": sum(miss_cpu), "raw_missed_total": sum(miss_ms),
                       "per_query_raw": {k: summary(v) for k, v in per_query.items()},
                       "app_samples": app_ms, "raw_samples": raw_ms}
