@@ -1,12 +1,22 @@
-"""One extract in its own process, so its peak memory is its own: every page's queries cold and
-warm, through the app's data layer and on a bare DuckDB connection, and every page script as
-Streamlit's AppTest runs it. Writes a JSON file; `python -m benchmarks` starts it.
+"""One extract in its own process, so its peak memory is its own.
 
-    python -m benchmarks.worker --extract DIR --out FILE.json [--samples 15 --cold 3 --page-runs 5]
+1. Every page's script in Streamlit's AppTest: its first run, then one run after each filter change
+   of the benchmark's sequence, each run timed (wall and CPU) and recorded: every data.query call
+   it made (name, scope, other parameters), which of them reached DuckDB (cache misses, as in a
+   server that has served the page's earlier changes: the cache is shared by every page, as in one
+   server process), the cards it showed (which benchmarks/server.py checks the served page against).
+2. The recorded calls replayed: through dashboard.data with its cache emptied (the page's queries
+   "warm": one open connection), and each call on a bare DuckDB cursor (the raw floor), then cold
+   (a new connection per view).
+
+Writes a JSON file; `python -m benchmarks` starts it.
+
+    python -m benchmarks.worker --extract DIR --out FILE.json [--changes 15 --cold 3]
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -38,24 +48,6 @@ def isolate_runtime_files() -> None:
     os.environ.pop("DASHBOARD_AUTH", None)
 
 
-# Pages ---------------------------------------------------------------------------------------------
-def run_app_calls(data, calls, scope, school_id) -> None:
-    """The page's data.query calls, as the page makes them."""
-    for c in calls:
-        if c.scoped:
-            data.query(c.name, scope, **c.extra)
-        else:
-            data.query(c.name, **c.params(scope, school_id))
-
-
-def run_raw_calls(con, sql: dict[str, str], calls, scope, school_id) -> None:
-    """The same SQL and parameters on a plain DuckDB cursor: no caching, no wrapper."""
-    for c in calls:
-        text, params = sql[c.name]
-        bound = c.params(scope, school_id)
-        con.cursor().execute(text, {k: bound[k] for k in params}).df()
-
-
 def read_sql(db) -> dict[str, tuple[str, tuple[str, ...]]]:
     out = {}
     for name in db.query_names():
@@ -77,14 +69,38 @@ def bare_connection(db, extract: Path):
     return db.open_extract(extract), "memory"
 
 
+def raw_call(con, sql: dict, call: P.Call):
+    """One recorded call's SQL and parameters on a plain DuckDB cursor: no cache, no wrapper."""
+    text, names = sql[call.name]
+    bound = call.params()
+    return con.cursor().execute(text, {k: bound[k] for k in names}).df()
+
+
 # AppTest -----------------------------------------------------------------------------------------
-def set_filters(at, scope) -> None:
-    """Change the filter bar as a user would (the township, whose options follow the county, is left alone)."""
-    sb = at.sidebar
-    sb.selectbox(key="year").set_value(scope.year)
-    sb.selectbox(key="county").set_value(scope.county)
-    for key in ("stage", "ownership", "locale"):
-        sb.selectbox(key=key).set_value(getattr(scope, key))
+def choose(sb, label: str) -> None:
+    """Select the option shown as `label`, as the browser sends it (the label, matched by the
+    server against the options of the run it arrives in). AppTest's own set_value checks the value
+    against the options shown before the run, which refuses a county of a newly chosen city."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    class Chosen(type(sb)):
+        @property
+        def _widget_state(self):
+            ws = WidgetState()
+            ws.id = self.id
+            ws.string_value = label
+            return ws
+
+    sb.__class__ = Chosen
+
+
+def set_filters(at, change: P.Change, opts: P.Options) -> None:
+    labels = change.widgets(opts.county_names, opts.city_names)
+    for key, label in P.FILTER_LABELS.items():
+        if label in labels:
+            choose(at.selectbox(key=key), labels[label])
+    if change.school:
+        at.query_params["school"] = change.school
 
 
 def page_test(page: str, school_id: str | None, timeout: float):
@@ -101,14 +117,23 @@ def errors_of(at) -> list[str]:
     return [str(e.value)[:300] for e in at.exception]
 
 
+def metrics_of(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def recorded(rec: P.Recording) -> dict:
+    missed = {c.key for c in rec.missed}
+    return {"calls": [c.to_json() for c in rec.calls], "missed": [i for i, c in enumerate(rec.calls) if c.key in missed],
+            "asked": rec.asked}
+
+
 # The run -----------------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--extract", required=True, type=Path)
     ap.add_argument("--out", required=True, type=Path)
-    ap.add_argument("--samples", type=int, default=15, help="warm samples per page")
+    ap.add_argument("--changes", type=int, default=15, help="filter changes per page")
     ap.add_argument("--cold", type=int, default=3, help="cold samples per page")
-    ap.add_argument("--page-runs", type=int, default=6, help="warm AppTest runs per page")
     ap.add_argument("--timeout", type=float, default=300, help="AppTest timeout per run, seconds")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args(argv)
@@ -117,8 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     isolate_runtime_files()
     quiet_streamlit()
     t_import = time.perf_counter()
-    import streamlit as st  # noqa: F401
-    from streamlit.testing.v1 import AppTest  # noqa: F401
+    import streamlit as st
 
     from dashboard import charts, data, db, ui  # noqa: F401  (what app.py imports)
     result: dict = {"extract": str(extract), "errors": [], "import_s": time.perf_counter() - t_import}
@@ -126,122 +150,125 @@ def main(argv: list[str] | None = None) -> int:
     # Warm the interpreter on the small committed demo (imports, plotly's lazy parts), so the first
     # view below is the first view of this extract, not of the process.
     os.environ["DASHBOARD_DATA_DIR"] = str(PROJECT / "data")
-    at = page_test("overview", None, args.timeout)
-    at.run()
+    page_test("overview", None, args.timeout).run()
     st.cache_data.clear()
     st.cache_resource.clear()
-    del at
     result["rss_after_warmup_mb"] = rss_mb()
 
     os.environ["DASHBOARD_DATA_DIR"] = str(extract)
     con = db.open_extract(extract)
     opts = P.options(con)
+    all_counties = db.all_county_codes(con)
     result["database_file"] = (extract / db.DATABASE_FILE).is_file()
     con.close()
     del con
-    scopes = P.scopes(opts, max(args.samples, args.cold, args.page_runs + 1), seed=args.seed)
-    result["scopes"] = [P.describe(s) for s in scopes]
+    seq = P.changes(opts, args.changes, seed=args.seed)
+    result["changes"] = [dataclasses.asdict(c) for c in seq]
+    result["described"] = [c.describe() for c in seq]
     schools = opts.schools or [None]
-    sql = read_sql(db)
 
-    # Cold: a new connection per sample (OS file cache warm), then the page's queries uncached.
-    cold: dict = {}
-    for page in P.PAGES:
-        opens, totals, cpus = [], [], []
-        for i in range(args.cold):
-            s, sid = scopes[i], schools[i % len(schools)]
-            with timed(totals, cpus):
-                with timed(opens):
-                    con = db.open_extract(extract)
-                get = db.runner(con)
-                for c in P.calls(page, s):
-                    if c.scoped:
-                        get(c.name, s, **c.extra)
-                    else:
-                        db.run_query(con, c.name, **c.params(s, sid))
-            con.close()
-            del con, get
-        cold[page] = {"open": summary(opens), "total": summary(totals), "cpu": summary(cpus)}
-    result["cold"] = cold
-    result["peak_after_cold_mb"] = peak_rss_mb()
-
-    # First view: fresh caches and no open connection, the overview page as a visitor gets it.
+    # First view: fresh caches and no open connection, the overview as the first visitor gets it.
     st.cache_data.clear()
     st.cache_resource.clear()
     at = page_test("overview", None, args.timeout)
-    with timed(fv := []):
+    with timed(fv := [], fv_cpu := []):
         at.run()
-    result["first_view_ms"] = fv[0]
+    result["first_view_ms"], result["first_view_cpu_ms"] = fv[0], fv_cpu[0]
     result["errors"] += [f"first view: {e}" for e in errors_of(at)]
     del at
 
-    # Warm: one connection, each sample a new filter combination, every query executed (the
-    # query cache is cleared before each sample); the bare-DuckDB run of the same SQL follows at once.
+    # 1. Page scripts, recorded.
+    scripts: dict = {}
+    recordings: dict[str, list[P.Recording]] = {}
+    with P.recording() as take:
+        for page in P.PAGES:
+            at = page_test(page, schools[0], args.timeout)
+            take()
+            with timed(first := [], first_cpu := []):
+                at.run()
+            first_rec = take()
+            errs = [f"first run: {e}" for e in errors_of(at)]
+            runs, cpus, views, recs = [], [], [], []
+            for change in seq:
+                try:
+                    set_filters(at, change, opts)
+                    with timed(runs, cpus):
+                        at.run()
+                except Exception as exc:  # a widget missing (the page stopped early) is a finding, not a crash
+                    errs.append(f"{change.describe()}: {type(exc).__name__}: {exc}")
+                    break
+                rec = take()
+                recs.append(rec)
+                errs += [f"{change.describe()}: {e}" for e in errors_of(at)]
+                views.append({"metrics": metrics_of(at), **recorded(rec)})
+            with timed(rerun := []):
+                at.run()  # nothing changed: every query answered by the cache
+            take()
+            recordings[page] = recs
+            scripts[page] = {"first": first[0], "first_cpu": first_cpu[0], "first_calls": recorded(first_rec),
+                             "runs": summary(runs), "cpu": summary(cpus), "run_samples": runs, "cpu_samples": cpus,
+                             "rerun_unchanged": rerun[0], "views": views,
+                             "errors": errs[:10], "error_count": len(errs)}
+            result["errors"] += [f"{page}: {e}" for e in errs[:5]]
+            del at
+    result["scripts"] = scripts
+    result["peak_after_scripts_mb"] = peak_rss_mb()
+
+    # 2. The recorded calls: through the app's data layer with its cache emptied, then each call on
+    # a bare cursor, one view after the other.
+    sql = read_sql(db)
     bare, bare_kind = bare_connection(db, extract)
     result["raw_connection"] = bare_kind
+    for rec in recordings["overview"][:2]:  # DuckDB's buffers and the query plans warmed alike for both
+        for c in rec.calls:
+            raw_call(bare, sql, c)
     warm: dict = {}
-    for page in P.PAGES:
-        app_ms, app_cpu, raw_ms, raw_cpu = [], [], [], []
-        for i in range(args.samples):
-            s, sid = scopes[i], schools[i % len(schools)]
-            calls = P.calls(page, s)
+    for page, recs in recordings.items():
+        app_ms, app_cpu, raw_ms, raw_cpu, miss_ms, miss_cpu, per_query = [], [], [], [], [], [], {}
+        for rec in recs:
             data._run.clear()
             with timed(app_ms, app_cpu):
-                run_app_calls(data, calls, s, sid)
-            with timed(raw_ms, raw_cpu):
-                run_raw_calls(bare, sql, calls, s, sid)
-        warm[page] = {"queries": [c.name for c in P.calls(page, scopes[0])],
-                      "app": summary(app_ms), "app_cpu": summary(app_cpu),
-                      "raw": summary(raw_ms), "raw_cpu": summary(raw_cpu),
+                for c in rec.calls:
+                    data.query(c.name, c.scope, **c.kwargs)
+            missed = {c.key for c in rec.missed}
+            view_ms = view_cpu = m_ms = m_cpu = 0.0
+            for c in rec.calls:
+                w, u = [], []
+                with timed(w, u):
+                    raw_call(bare, sql, c)
+                view_ms, view_cpu = view_ms + w[0], view_cpu + u[0]
+                if c.key in missed:
+                    m_ms, m_cpu = m_ms + w[0], m_cpu + u[0]
+                per_query.setdefault(c.name, []).append(w[0])
+            raw_ms.append(view_ms)
+            raw_cpu.append(view_cpu)
+            miss_ms.append(m_ms)
+            miss_cpu.append(m_cpu)
+        warm[page] = {"app": summary(app_ms), "app_cpu": summary(app_cpu), "raw": summary(raw_ms),
+                      "raw_cpu": summary(raw_cpu), "raw_cpu_total": sum(raw_cpu), "raw_missed": summary(miss_ms), "raw_missed_cpu": summary(miss_cpu),
+                      "raw_missed_cpu_total": sum(miss_cpu), "raw_missed_total": sum(miss_ms),
+                      "per_query_raw": {k: summary(v) for k, v in per_query.items()},
                       "app_samples": app_ms, "raw_samples": raw_ms}
     result["warm"] = warm
     bare.close()
-    result["peak_after_queries_mb"] = peak_rss_mb()
 
-    # Page scripts (AppTest): the first run of each page, then runs after a filter change.
-    ran: dict[str, list[str]] = {}
-    original_run_query = db.run_query
-
-    def recording(con, name, **params):
-        ran.setdefault(current_page, []).append(name)
-        return original_run_query(con, name, **params)
-
-    scripts: dict = {}
-    for page in P.PAGES:
-        current_page = page
-        data._run.clear()
-        db.run_query = recording
-        at = page_test(page, schools[0], args.timeout)
-        try:
-            with timed(first := []):
-                at.run()
-        finally:
-            db.run_query = original_run_query
-        errs = errors_of(at)
-        runs, cpus = [], []
-        for i in range(1, args.page_runs + 1):
-            s = scopes[i]
-            try:
-                set_filters(at, s)
-                data._run.clear()  # every query of the new view runs, as for a combination not seen before
-                with timed(runs, cpus):
-                    at.run()
-            except Exception as exc:  # a widget missing (the page stopped early) is a finding, not a crash
-                errs.append(f"{P.describe(s)}: {type(exc).__name__}: {exc}")
-                break
-            errs += [f"{P.describe(s)}: {e}" for e in errors_of(at)]
-        with timed(rerun := []):
-            at.run()  # nothing changed: the cached rerun
-        expected = {c.name for c in P.calls(page, scopes[0])} - {"townships"}
-        got = set(ran.get(page, []))
-        scripts[page] = {"first": first[0], "warm": summary(runs), "cpu": summary(cpus), "rerun_unchanged": rerun[0],
-                         "errors": errs[:10], "error_count": len(errs),
-                         "queries_not_listed": sorted(got - expected - {"townships"}),
-                         "listed_not_run": sorted(expected - got)}
-        result["errors"] += [f"{page}: {e}" for e in errs[:5]]
-        del at
-    result["scripts"] = scripts
+    # 3. Cold: a new connection per view (the OS file cache warm), then the view's queries uncached.
+    cold: dict = {}
+    for page, recs in recordings.items():
+        opens, totals = [], []
+        for rec in recs[:args.cold]:
+            with timed(totals):
+                with timed(opens):
+                    con = db.open_extract(extract)
+                get = db.runner(con)
+                for c in rec.calls:
+                    get(c.name, c.scope, **c.kwargs)
+            con.close()
+            del con, get
+        cold[page] = {"open": summary(opens), "total": summary(totals)}
+    result["cold"] = cold
     result["peak_rss_mb"] = peak_rss_mb()
+    result["all_counties"] = len(all_counties)
 
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0

@@ -1,12 +1,13 @@
 """Sessions that speak Streamlit's own websocket protocol, as the browser's frontend does, without
-drawing anything: the load test of the server alone (in a meeting each participant's browser runs
-on their own computer; here Chromium tabs would share the server's two cores).
+drawing anything: the server measured alone (in a meeting each participant's browser runs on
+their own computer; here Chromium tabs would share the server's two cores).
 
 A session connects to /_stcore/stream, asks for a run (BackMsg.rerun_script) and reads the
-ForwardMsgs until script_finished; a filter change is a run with the filter's widget state set to
-the new option's label. The response time is from sending the request to script_finished; the
-run must show no exception element and the 学校数 card must carry the number expected for the new
-filters, else it is an error.
+ForwardMsgs until script_finished; a filter change is a run with the filters' widget states set
+to the new options' labels. Like the frontend, the session keeps the large messages it has
+received (their hashes, for two runs after last use, Streamlit's global.maxCachedMessageAge) and
+tells the server, which then sends a reference instead of an element the browser already has;
+`Run.bytes` counts what came over the socket.
 """
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ import asyncio
 import random
 import time
 from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode
+
+CACHE_AGE = 2  # runs a cached message is kept after its last use (Streamlit's default)
 
 
 @dataclass
@@ -22,6 +26,11 @@ class Run:
     metrics: dict = field(default_factory=dict)      # label -> body
     exceptions: list = field(default_factory=list)
     finished: bool = False
+    bytes: int = 0          # bytes received, from the request to script_finished
+    messages: int = 0
+    references: int = 0     # elements sent as a reference to one the session holds
+    elements: dict = field(default_factory=dict)     # element type -> count
+    element_bytes: dict = field(default_factory=dict)  # element type -> bytes of its messages
 
 
 class Session:
@@ -30,6 +39,8 @@ class Session:
         self.query_string = ""
         self.page_hash = ""
         self.ws = None
+        self.cached: dict[str, int] = {}   # message hash -> run it was last used in
+        self.runs = 0
 
     async def connect(self) -> None:
         import websockets
@@ -42,6 +53,16 @@ class Session:
         if self.ws is not None:
             await self.ws.close()
 
+    def set_query(self, **params) -> None:
+        """Change the address's query string as a link would (None removes a parameter)."""
+        q = dict(parse_qsl(self.query_string))
+        for k, v in params.items():
+            if v is None:
+                q.pop(k, None)
+            else:
+                q[k] = v
+        self.query_string = urlencode(q)
+
     async def run(self, widgets: dict[str, str] | None = None, last: Run | None = None) -> Run:
         """One script run; `widgets` maps a selectbox label to the option label to choose."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -51,18 +72,27 @@ class Session:
         state = msg.rerun_script
         state.query_string = self.query_string
         state.page_script_hash = self.page_hash
+        state.cached_message_hashes.extend(self.cached)
         for label, value in (widgets or {}).items():
             w = state.widget_states.widgets.add()
             w.id = last.selectboxes[label].id
             w.string_value = value
         await self.ws.send(msg.SerializeToString())
         run = Run()
+        self.runs += 1
         deadline = time.monotonic() + self.timeout_s
         while True:
             raw = await asyncio.wait_for(self.ws.recv(), max(deadline - time.monotonic(), 0.001))
+            run.bytes += len(raw)
+            run.messages += 1
             fm = ForwardMsg()
             fm.ParseFromString(raw)
             kind = fm.WhichOneof("type")
+            if kind == "ref_hash":
+                run.references += 1
+                self.cached[fm.ref_hash] = self.runs
+            elif fm.metadata.cacheable and fm.hash:
+                self.cached[fm.hash] = self.runs
             if kind == "new_session":
                 self.page_hash = fm.new_session.page_script_hash
             elif kind == "page_info_changed":
@@ -70,6 +100,8 @@ class Session:
             elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
                 el = fm.delta.new_element
                 t = el.WhichOneof("type")
+                run.elements[t] = run.elements.get(t, 0) + 1
+                run.element_bytes[t] = run.element_bytes.get(t, 0) + len(raw)
                 if t == "selectbox":
                     run.selectboxes[el.selectbox.label] = el.selectbox
                 elif t == "metric":
@@ -80,6 +112,8 @@ class Session:
                 if fm.script_finished == fm.FINISHED_EARLY_FOR_RERUN:
                     continue
                 run.finished = True
+                # The frontend forgets what it has not used for CACHE_AGE runs.
+                self.cached = {h: r for h, r in self.cached.items() if self.runs - r < CACHE_AGE}
                 return run
 
 
