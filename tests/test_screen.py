@@ -375,13 +375,18 @@ def demo_url():
 FILL_PATHS = "[...document.querySelectorAll('.st-key-screen_map path.js-fill')].filter(p => (p.getAttribute('d') || '').length > 10).length"
 
 
+def wait_for_shapes(page, n: int) -> None:
+    """Until the map has drawn n filled shapes (plotly draws the geography after the axes' text)."""
+    page.wait_for_function(f"() => ({FILL_PATHS}) === {n}", timeout=60_000)
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("width, height, name", [(1920, 1080, "screen-1080p"), (3840, 2160, "screen-4k")])
 def test_screenshots_fill_the_screen_without_scrolling(browser, demo_url, width, height, name):
     page = open_screen(browser, demo_url, width, height)
     try:
         settle(page)
-        assert page.evaluate(FILL_PATHS) == 7
+        wait_for_shapes(page, 7)
         # The whole screen in view: nothing below the fold, nothing cut at the right.
         extent = page.evaluate("""() => { const r = [...document.querySelectorAll('.scr-foot, .js-plotly-plot, .scr-tiles')]
             .map(e => e.getBoundingClientRect()); return [Math.max(...r.map(x => x.bottom)), Math.max(...r.map(x => x.right))]; }""")
@@ -557,7 +562,7 @@ def test_jining_draws_eleven_counties_and_a_publish_shows_without_reload(browser
     page = open_screen(browser, url)
     try:
         settle(page)
-        assert page.evaluate(FILL_PATHS) == 11
+        wait_for_shapes(page, 11)
         labels = page.evaluate("[...document.querySelectorAll('.st-key-screen_map .textpoint text')].map(t => t.textContent)")
         assert sorted(x[:3] for x in labels) == sorted(JINING.values())
         assert page.inner_text(".scr-tile >> nth=0").splitlines()[:2] == ["学校数", "4所"]
@@ -567,7 +572,7 @@ def test_jining_draws_eleven_counties_and_a_publish_shows_without_reload(browser
         point(root, "shangluo")
         page.wait_for_function("() => (document.querySelector('.scr-tile .scr-value') || {}).textContent === '5所'",
                                timeout=90_000)
-        page.wait_for_function(f"() => ({FILL_PATHS}) === 2", timeout=60_000)
+        wait_for_shapes(page, 2)
         labels = page.evaluate("[...document.querySelectorAll('.st-key-screen_map .textpoint text')].map(t => t.textContent)")
         assert sorted(x[:3] for x in labels) == ["商州区", "山阳县"]
         assert page.evaluate("window.__loaded") == "once" and page.evaluate("history.length") == history
@@ -599,7 +604,8 @@ def test_a_screen_link_rotates_past_the_idle_timeout_and_keeps_its_token(browser
     page = open_screen(browser, url, query=f"?screen_token={token}&rotate=5")
     try:
         assert page.inner_text(".scr-title") == "山阳县中小学校党建工作"
-        assert page.evaluate(FILL_PATHS) == 1 and page.locator(".st-key-screen_exit").count() == 0
+        wait_for_shapes(page, 1)
+        assert page.locator(".st-key-screen_exit").count() == 0
         for theme in ("一肩挑", "示范"):
             page.wait_for_function(f"() => (document.querySelector('.scr-theme.scr-on') || {{}}).textContent === '{theme}'",
                                    timeout=90_000)
