@@ -18,6 +18,8 @@ ORG_TYPES = ("党委", "党总支", "党支部")
 FORMATIONS = ("单独建立", "联合建立", "挂靠建立")
 LEADERSHIPS = ("一肩挑", "分设", "书记空缺")
 HONOR_KINDS = ("党建示范校", "一校一品", "最强党支部", "先进基层党组织")
+# The two a school holds; the other two are awarded to an organisation.
+DEMO_SCHOOL, BRAND = HONOR_KINDS[:2]
 # Highest first: a school counts once, at its highest level. 系统级 is awarded by the education
 # system's own Party committee (教育工委), below 县级.
 LEVELS = ("国家级", "省级", "市级", "县级", "系统级")

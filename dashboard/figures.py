@@ -12,12 +12,12 @@ from typing import Callable
 
 import pandas as pd
 
-from dashboard import rules
+from dashboard import contract, rules
 from dashboard.metrics import Rate, row_for_year
 from dashboard.scope import Scope
 
 Getter = Callable[..., pd.DataFrame]
-DEMO_KIND = "党建示范校"
+DEMO_KIND = contract.DEMO_SCHOOL
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Each page runs the queries it draws and no others (issue 13): the page script in AppTest on
 the hand-made extract, every query execution counted at db.run_query with Streamlit's caches
-emptied first, so a query is counted whether or not an earlier test ran it.
+and the built sections emptied first, so a query is counted whether or not an earlier test ran it.
 
 The expected sets are written out by hand from what each page shows. A page that gains a chart
 adds its query here; NOT_DRAWN lists what a page runs today without showing anything from it
@@ -10,7 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import db
+from dashboard import data, db
 from tests import handmade as h
 
 # The frame around every page: the filter bar's years and counties (the counties query runs
@@ -19,11 +19,14 @@ FRAME = {"available_years", "counties"}
 # The headline cards: one by-year query and the demonstration schools.
 CARDS = {"figures_by_year"}
 DEMO_CARDS = {"honors_by_year"}
+# The year's work (its cards and paragraph): organisations set up, elected, rated; awards of the
+# year and of the last three years.
+YEAR_WORK = {"year_work_orgs", "org_honors_by_year", "honors_recent"}
 
 DRAWN = {
     # Cards, the paragraph, and the ranking shown by default (党组织覆盖率); the other rankings'
     # queries run only when chosen (test below).
-    "overview": FRAME | CARDS | DEMO_CARDS | {"coverage_by_unit"},
+    "overview": FRAME | CARDS | DEMO_CARDS | YEAR_WORK | {"coverage_by_unit"},
     # Cards, both coverage rankings and the by-unit table (this year and the year compared), by
     # stage, the type × formation chart, and the two school lists.
     "coverage": FRAME | CARDS | {"coverage_by_unit", "coverage_by_stage", "orgs_by_type_formation",
@@ -35,7 +38,7 @@ DRAWN = {
     # No school chosen: the search box's list only.
     "school_profile": FRAME | {"school_search"},
     "action_lists": FRAME | {"elections_due", "org_type_mismatch", "schools_needing_own_org", "schools_not_covered",
-                             "coverage_by_unit", "orgs_by_unit"},
+                             "coverage_by_unit", "orgs_by_unit", "org_life_summary", "org_life_behind"},
     # The form only, until the report is asked for.
     "report_export": FRAME,
 }
@@ -65,6 +68,7 @@ def ran(monkeypatch):
         def reset(self):
             calls.clear()
             st.cache_data.clear()
+            data._section.clear()   # the built sections too, or a cached one runs nothing
 
         @property
         def names(self):
@@ -105,8 +109,10 @@ def test_page_runs_the_queries_it_draws(page, ran, name):
 def test_overview_runs_each_of_its_queries_once(page, ran):
     ran.reset()
     run(page("overview"))
-    for name in ("available_years", "figures_by_year", "honors_by_year", "coverage_by_unit"):
+    for name in ("available_years", "figures_by_year", "coverage_by_unit"):
         assert len(ran.of(name)) == 1, name
+    # The awards by year twice: the demonstration schools (cards) and the brands (the year's work).
+    assert sorted(p["kind"] for p in ran.of("honors_by_year")) == sorted(["党建示范校", "一校一品"])
 
 
 @pytest.mark.parametrize("ranking", [r for r in RANKINGS if r != "党组织覆盖率"])
@@ -115,7 +121,7 @@ def test_overview_builds_only_the_ranking_chosen(page, ran, ranking):
     ran.reset()
     at.segmented_control(key="overview_metric").set_value(ranking)
     run(at)
-    assert ran.names == FRAME | CARDS | DEMO_CARDS | {RANKINGS[ranking]}
+    assert ran.names == FRAME | CARDS | DEMO_CARDS | YEAR_WORK | {RANKINGS[ranking]}
     others = set(RANKINGS.values()) - {RANKINGS[ranking]}
     assert not ran.names & others
 
@@ -123,7 +129,7 @@ def test_overview_builds_only_the_ranking_chosen(page, ran, ranking):
 def test_the_ranking_follows_the_view_down_to_townships(page, ran):
     ran.reset()
     run(page("overview", county="山阳县"))
-    assert ran.names == FRAME | {"townships"} | CARDS | DEMO_CARDS | {"coverage_by_unit"}
+    assert ran.names == FRAME | {"townships"} | CARDS | DEMO_CARDS | YEAR_WORK | {"coverage_by_unit"}
     assert [p["level"] for p in ran.of("coverage_by_unit")] == ["township"]
     assert [p["county"] for p in ran.of("figures_by_year")] == [h.SHANYANG]
 
@@ -131,6 +137,7 @@ def test_the_ranking_follows_the_view_down_to_townships(page, ran):
 def test_a_schools_profile_runs_its_own_queries(page, ran):
     ran.reset()
     run(page("school_profile", school=h.S1))
-    assert ran.names == FRAME | {"school_search", "school_info", "school_history", "school_honors"}
-    assert {p["school_id"] for n in ("school_info", "school_history", "school_honors") for p in ran.of(n)} \
+    own = ("school_info", "school_history", "school_honors", "org_life_of_school")
+    assert ran.names == FRAME | {"school_search", *own}
+    assert {p["school_id"] for n in own for p in ran.of(n)} \
         == {h.S1}

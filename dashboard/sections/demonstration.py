@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import charts, rules, summary
+from dashboard import charts, contract, rules, summary
 from dashboard.metrics import Rate
 from dashboard.sections.blocks import RATE, TEXT, Chart, Col, Section, Table, count_of, with_total
 from dashboard.sections.common import UP, count_card
 from dashboard.sections.context import Context
 from dashboard.sections.overview import no_schools
 
-DEMO, BRAND = "党建示范校", "一校一品"
+DEMO, BRAND = contract.DEMO_SCHOOL, contract.BRAND
 
 
 def by_level(frame: pd.DataFrame, index: list[str], value: str) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Callable
 
-from dashboard import map_chart
+from dashboard import contract, map_chart
 from dashboard.text import plain_html
 from dashboard.map_chart import MapShapes
 from dashboard.metrics import Rate
@@ -38,7 +38,7 @@ def unit_values(ctx: Context, metric: str) -> tuple[dict[str, Rate | int], dict[
         return ({r.unit_code: Rate(count_of(r.members_end), count_of(r.staff), unit="") for r in mem.itertuples()},
                 _names(mem), "")
     if metric == "党建示范校":
-        demo = ctx.by_unit("honors_by_unit", kind="党建示范校")
+        demo = ctx.by_unit("honors_by_unit", kind=contract.DEMO_SCHOOL)
         totals = demo.groupby(["unit_code", "unit_name"], sort=False, as_index=False)["schools"].sum()
         return {r.unit_code: count_of(r.schools) for r in totals.itertuples()}, _names(totals), "所"
     cov = ctx.by_unit("coverage_by_unit")

@@ -2,7 +2,7 @@
 and the key-figures table that opens the report."""
 from __future__ import annotations
 
-from dashboard import charts, rules, summary
+from dashboard import charts, contract, rules, summary
 from dashboard.metrics import Rate, change, rate_change
 from dashboard.sections.blocks import COUNT, RATE, TEXT, Card, Chart, Col, Section, Table
 from dashboard.sections.common import DOWN, NEITHER, UP, count_card, rate_card
@@ -61,7 +61,7 @@ def ranking_chart(ctx: Context, metric: str) -> Chart:
             return charts.count_ranking(mem["unit_name"], mem["members_end"], f"{y}年{unit}党员数", "名",
                                         keys=mem["unit_code"])
         if metric == "党建示范校":
-            demo = ctx.by_unit("honors_by_unit", kind="党建示范校")
+            demo = ctx.by_unit("honors_by_unit", kind=contract.DEMO_SCHOOL)
             totals = demo.groupby(["unit_code", "unit_name"], sort=False, as_index=False)["schools"].sum()
             return charts.count_ranking(totals["unit_name"], totals["schools"], f"{y}年{unit}党建示范校数", "所",
                                         keys=totals["unit_code"])

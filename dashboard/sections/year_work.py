@@ -13,7 +13,7 @@ from dashboard.sections.common import type_ordered
 from dashboard.sections.context import Context
 from dashboard.sections.overview import no_schools
 
-DEMO, BRAND = "党建示范校", "一校一品"
+DEMO, BRAND = contract.DEMO_SCHOOL, contract.BRAND
 ORG_HONOR_KINDS = tuple(k for k in contract.HONOR_KINDS if k not in (DEMO, BRAND))
 
 
