@@ -3,7 +3,6 @@ filters), cards, charts, tables with downloads, paragraphs and empty states. Pag
 from __future__ import annotations
 
 import html
-import io
 import time
 import re
 from pathlib import Path
@@ -13,6 +12,7 @@ import streamlit as st
 
 from dashboard import access, charts, config, data, db, filters, text
 from dashboard.metrics import Rate
+from dashboard.report import workbook
 from dashboard.scope import Scope
 from dashboard.sections.blocks import Card, Chart, Section, Table
 from dashboard.sections.context import SCHOOL, Context, scope_name
@@ -172,7 +172,7 @@ def paragraph(body: str, key: str = "paragraph") -> None:
 
 # Tables -----------------------------------------------------------------------------------------
 def display_frame(t: Table) -> pd.DataFrame:
-    """The table as shown and downloaded: Chinese headers with units, rates as "73.6%(335/455)"."""
+    """The table as shown: Chinese headers with units, rates as "73.6%(335/455)"."""
     def cell(v):
         if isinstance(v, Rate):
             return str(v) if v.unit == "%" else v.pct
@@ -188,20 +188,11 @@ def _file_stem(name: str, ctx: Context) -> str:
     return re.sub(r"[\\/:*?\"<>|\s]+", "_", "_".join(parts))
 
 
-def to_xlsx(df: pd.DataFrame, sheet: str) -> bytes:
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="xlsxwriter") as writer:
-        df.to_excel(writer, sheet_name=sheet[:31], index=False)
-        ws = writer.sheets[sheet[:31]]
-        for i, col in enumerate(df.columns):
-            width = max([len(str(col))] + [len(str(v)) for v in df[col].head(200)]) + 2
-            ws.set_column(i, i, min(width * 1.6, 60))
-    return buf.getvalue()
-
-
 def table(t: Table, ctx: Context, key: str | None = None, height: int | str = "auto") -> None:
-    """A table with CSV (UTF-8 with BOM, for Excel) and XLSX downloads. A table whose rows are
-    schools (`links`) opens a school's profile when its row is clicked."""
+    """A table with CSV and XLSX downloads, the report workbook's own sheets (rates as numbers
+    beside their numerators and denominators, a 合计 row, text that no spreadsheet reads as a
+    formula). A table whose rows are schools (`links`) opens a school's profile when its row is
+    clicked."""
     key = key or f"t_{t.key}"
     if t.note:
         st.caption(text.literal(t.note))
@@ -237,9 +228,9 @@ def table(t: Table, ctx: Context, key: str | None = None, height: int | str = "a
         return make
 
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button("下载 CSV", made_on_click(f"{stem}.csv", lambda: shown.to_csv(index=False).encode("utf-8-sig")),
+    c1.download_button("下载 CSV", made_on_click(f"{stem}.csv", lambda: workbook.table_csv(t)),
                        f"{stem}.csv", "text/csv", key=f"{key}_csv", on_click="ignore")
-    c2.download_button("下载 Excel", made_on_click(f"{stem}.xlsx", lambda: to_xlsx(shown, t.title)), f"{stem}.xlsx",
+    c2.download_button("下载 Excel", made_on_click(f"{stem}.xlsx", lambda: workbook.table_xlsx(t)), f"{stem}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}_xlsx", on_click="ignore")
 

@@ -190,3 +190,29 @@ def test_no_ascii_punctuation_next_to_chinese_in_page_downloads(get, county_cove
     for table in [county_coverage, *section.tables.values()]:
         texts = workbook_texts(table_xlsx(table)) + [c for r in csv_rows(table_csv(table)) for c in r]
         assert not [t for t in texts if ascii_by_chinese(t)], table.title
+
+
+def test_a_pages_downloads_are_the_workbooks_and_keep_a_hostile_name_text(tmp_path, monkeypatch):
+    """The 组织覆盖 page's list of schools not covered, downloaded: 戊小学 (S5, adviser only) renamed
+    to a formula is an apostrophe-prefixed cell in the CSV and a plain string in the XLSX."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import config, extract
+    from tests.access_support import Downloads
+
+    t = h.build_tables()
+    t["schools"].loc[t["schools"]["school_id"] == h.S5, "school_name"] = HOSTILE[0]
+    extract.write_tables(t, tmp_path)
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
+    downloads = Downloads(monkeypatch)
+    at = AppTest.from_file(str(config.PROJECT_DIR / "app.py"), default_timeout=60)
+    at.query_params["year"] = "2023年"
+    at.switch_page("dashboard/pages/coverage.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    files = downloads.contents()
+    rows = csv_rows(files["未被党组织覆盖的学校_2023年_全市.csv"])
+    assert ["'" + HOSTILE[0]] == [r[0] for r in rows[1:] if HOSTILE[0] in r[0]]
+    ws = sheet(files["未被党组织覆盖的学校_2023年_全市.xlsx"])
+    [cell] = [c for row in ws.iter_rows(min_row=2) for c in row if c.value == HOSTILE[0]]
+    assert cell.data_type == "s" and cell.quotePrefix
