@@ -78,9 +78,13 @@ def leadership_paragraph(h: Headline, who: str) -> str:
     c, p, since = h.current, h.previous, h.since
     if not c.combined.defined:
         return f"{who}没有依托学校建立的一级党组织，不计算“一肩挑”比例。"
-    text = (f"{who}依托学校建立的一级党组织{count(c.combined.den, '个')}，其中书记、校长“一肩挑”的"
-            f"{count(c.combined.num, '个')}{_share(c.combined)}"
-            f"{_clause(rate_change(c.combined, p and p.combined, since))}")
+    text = f"{who}依托学校建立的一级党组织{count(c.combined.den, '个')}，"
+    if c.combined.num:
+        text += f"其中书记、校长“一肩挑”的{count(c.combined.num, '个')}{_share(c.combined)}"
+    else:
+        # "“一肩挑”的0个，占0.0%" is not how a report puts it.
+        text += "没有书记、校长“一肩挑”的党组织"
+    text += _clause(rate_change(c.combined, p and p.combined, since))
     if c.separate.num:
         text += f"；书记、校长分设的{count(c.separate.num, '个')}{_share(c.separate)}"
     if c.vacant.num:

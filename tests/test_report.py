@@ -383,3 +383,11 @@ def test_demo_pack_states_the_published_2018_figures(tmp_path_factory):
                      "全市累计创建党建示范校46所", "全市学校共有党员7152名"):
         assert fragment in text, fragment
     assert pack.zip_name == "2018年_全市_党建工作报告材料.zip"
+
+
+def test_a_scope_without_any_combined_post_says_so_in_words(get):
+    """山阳县 2024: its one organisation's secretary post is vacant (2023: 一肩挑), so none is
+    combined; a report writes that, not "“一肩挑”的0个，占0.0%"."""
+    text = summary.leadership_paragraph(figures.headline(get, scope(2024, county=h.SHANYANG)), "山阳县")
+    assert text == ("山阳县依托学校建立的一级党组织1个，没有书记、校长“一肩挑”的党组织，较上年下降100.0个百分点；"
+                    "书记空缺的1个，占100.0%。")
