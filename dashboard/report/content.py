@@ -34,7 +34,6 @@ class Report:
     subject: str  # "全市", "山阳县", "山阳县公办小学": the subject of every sentence
     city: str
     title: str
-    subtitle: str
     filters: list[tuple[str, str]]
     generated: dt.date
     demo: bool
@@ -86,7 +85,6 @@ def build_report(get: Getter, scope: Scope, *, demo: bool, today: dt.date | None
         scope=scope, subject=ctx.subject, city=city,
         # "全市小学党建…", not "全市小学中小学校党建…".
         title=f"{scope.year}年{ctx.subject}{'' if scope.stage else '中小学校'}党建工作情况报告",
-        subtitle=f"{city} · 数据截至{scope.year}年12月31日 · {today.year}年{today.month}月{today.day}日生成",
         filters=filter_rows(ctx), generated=today, demo=demo)
     if ctx.headline.current is None:
         report.empty_message = (f"当前筛选范围内没有学校（{scope.year}年 · {ctx.subject}），"
