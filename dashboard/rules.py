@@ -18,13 +18,22 @@ class SizeBand:
     org_type: str
     min_members: int | None     # below this the type does not fit (None: no lower bound checked)
     max_members: int | None     # above this the type does not fit (None: no upper bound checked)
-    finding: str                # what the action list says about an organisation outside the band
+    advice: str                 # what to do about an organisation outside the band
+
+    @property
+    def finding(self) -> str:
+        """What the action list says: "党员超过50名，宜设立党总支"."""
+        if self.max_members is not None:
+            return f"党员超过{self.max_members}名，{self.advice}"
+        return f"党员不足{self.min_members}名，{self.advice}"
 
 
+BRANCH_MAX_MEMBERS = 50         # a 党支部 above this should become a 党总支 ...
+COMMITTEE_MIN_MEMBERS = 100     # ... and a 党委 below this needs the higher committee's approval
 SIZE_BANDS = (
-    SizeBand("党支部", None, 50, "党员超过50名，宜设立党总支"),
-    SizeBand("党总支", 50, None, "党员不足50名，宜调整为党支部"),
-    SizeBand("党委", 100, None, "党员不足100名，设立党委需经批准"),
+    SizeBand("党支部", None, BRANCH_MAX_MEMBERS, "宜设立党总支"),
+    SizeBand("党总支", BRANCH_MAX_MEMBERS, None, "宜调整为党支部"),
+    SizeBand("党委", COMMITTEE_MIN_MEMBERS, None, "设立党委需经批准"),
 )
 BRANCH_MIN_MEMBERS = 3          # the smallest branch; also the own-organisation rule below
 

@@ -590,7 +590,7 @@ def test_own_organisation_minimum_follows_rules(t, monkeypatch):
 def test_size_band_follows_rules(t, monkeypatch):
     from dashboard import rules
 
-    bands = tuple(rules.SizeBand("党支部", None, 20, "党员超过20名，宜设立党总支") if b.org_type == "党支部" else b
+    bands = tuple(rules.SizeBand("党支部", None, 20, "宜设立党总支") if b.org_type == "党支部" else b
                   for b in rules.SIZE_BANDS)
     monkeypatch.setattr(rules, "SIZE_BANDS", bands)
     # O1A, a 党支部, has 20 + 1 = 21 members in 2023 and 22 + 1 = 23 in 2024; the other branches ≤ 11.
