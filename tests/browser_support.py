@@ -25,14 +25,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served_app(env: dict[str, str], timeout: float = 60):
-    """`streamlit run app.py` on a free loopback port; yields the base URL."""
+def served_app(env: dict[str, str], timeout: float = 60, script: str | Path = "app.py"):
+    """`streamlit run app.py` (or another script, run with the project importable) on a free
+    loopback port; yields the base URL."""
     port = free_port()
     log = open(ARTIFACTS.joinpath(f"streamlit-{port}.log") if ARTIFACTS.exists() else os.devnull, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
+        cwd=PROJECT, env={**os.environ, "PYTHONPATH": str(PROJECT), **env}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

@@ -10,7 +10,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from dashboard import audit, auth
+from dashboard import audit
 from tests import handmade as h
 from tests.access_support import PASSWORDS, SHANGZHOU_MARKERS, write_users
 from tests.browser_support import ARTIFACTS, metric, served_app, wait_for_app

@@ -9,13 +9,8 @@ import http.server
 import json
 import logging
 import math
-import os
 import shutil
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -26,7 +21,7 @@ import pytest
 from dashboard import map_chart, maps
 from dashboard.__main__ import main as cli
 from dashboard.metrics import Rate
-from tests.browser_support import ARTIFACTS, PROJECT, free_port
+from tests.browser_support import ARTIFACTS, PROJECT, served_app
 
 # Typed from GB/T 2260, not read from the code under test.
 SHANGLUO = {"611002": "商州区", "611021": "洛南县", "611022": "丹凤县", "611023": "商南县",
@@ -518,37 +513,6 @@ st.text("picked:" + (points[0]["customdata"][0] if points else "none"))
 '''
 
 
-@contextlib.contextmanager
-def served_script(script: Path, timeout: float = 60):
-    """`streamlit run script` on a free loopback port (browser_support.served_app runs app.py only)."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT, env={**os.environ, "PYTHONPATH": str(PROJECT)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start (exit {proc.poll()})")
-            time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("counties, target", [(SHANGLUO, "611024"), (JINING, "370826")], ids=["山阳县", "微山县"])
 def test_clicking_a_county_in_streamlit_gives_its_code(browser, tmp_path, counties, target):
@@ -558,7 +522,7 @@ def test_clicking_a_county_in_streamlit_gives_its_code(browser, tmp_path, counti
     page = context.new_page()
     seen = recording(page)
     try:
-        with served_script(script) as url:
+        with served_app({}, script=script) as url:
             page.goto(url)
             picked = page.get_by_text("picked:", exact=False)
             picked.wait_for(timeout=30_000)

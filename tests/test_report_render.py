@@ -20,7 +20,7 @@ from dashboard import charts
 from dashboard.report import render
 from dashboard.report.pack import make_pack
 from dashboard.report.word import WJ
-from tests.conftest import BOTH, scope
+from tests.conftest import scope
 
 MISSING = render.check_renderer()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dashboard import charts, contract, rules, summary
 from dashboard.metrics import Rate
-from dashboard.sections.blocks import COUNT, RATE, TEXT, Chart, Col, Section, Table, count_of, plain, with_total
+from dashboard.sections.blocks import RATE, TEXT, Chart, Col, Section, Table, count_of, plain, with_total
 from dashboard.sections.common import stage_ordered
 from dashboard.sections.context import Context
 from dashboard.sections.overview import coverage_cards, no_schools, previous_note

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dashboard import charts, contract, rules, summary
 from dashboard.metrics import Rate, change, rate_change
 from dashboard.sections.blocks import COUNT, RATE, TEXT, Card, Chart, Col, Section, Table
-from dashboard.sections.common import DOWN, NEITHER, UP, count_card, rate_card
+from dashboard.sections.common import NEITHER, UP, count_card, rate_card
 from dashboard.sections.context import Context
 
 RANKINGS = ("党组织覆盖率", "一肩挑比例", "党员数", "党建示范校", "每百名教职工党员数")
