@@ -35,6 +35,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.timing import process_memory_mb
+
 PROJECT = Path(__file__).resolve().parent.parent
 SERVE = PROJECT / "scripts" / "serve.sh"
 COOKIE = "dashboard_route"  # the affinity cookie serve.sh's nginx sets
@@ -309,14 +311,6 @@ def loadavg() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def rss_mb(pid: int) -> dict:
-    """A process's resident memory now and at its peak (VmRSS, VmHWM)."""
-    out = {}
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(("VmRSS:", "VmHWM:")):
-                out["rss" if line.startswith("VmRSS") else "peak"] = int(line.split()[1]) / 1024
-    return out
 
 
 async def visit_every_page(url: str, times: int, timeout_s: float) -> tuple[list[str], list[str]]:
@@ -388,13 +382,13 @@ def measure(workers: int, data_dir: Path, steps: list[int], seconds: float, inte
     out: dict = {"workers": workers, "steps": []}
     with serve(workers, env, runtime / "run") as served:
         pids = served.replica_pids()
-        out["rss_started_mb"] = {str(p): rss_mb(pid) for p, pid in pids.items()}
+        out["rss_started_mb"] = {str(p): process_memory_mb(pid) for p, pid in pids.items()}
         errors = []
         for i in range(workers):
             out["pages"], errs = asyncio.run(visit_every_page(served.backend(i), 2, timeout_s))
             errors += errs
         out["page_errors"] = errors[:10]
-        out["rss_after_pages_mb"] = {str(p): rss_mb(pid) for p, pid in pids.items()}
+        out["rss_after_pages_mb"] = {str(p): process_memory_mb(pid) for p, pid in pids.items()}
         nginx = int((served.run_dir / "nginx.pid").read_text())
         ceiling = 0
         for n in steps:
@@ -410,8 +404,8 @@ def measure(workers: int, data_dir: Path, steps: list[int], seconds: float, inte
             ceiling = n
         out["ceiling"] = ceiling
         out["ceiling_is_lower_bound"] = bool(out["steps"]) and out["steps"][-1]["passed"]
-        out["rss_end_mb"] = {str(p): rss_mb(pid) for p, pid in served.replica_pids().items()}
-        out["nginx_master_rss_mb"] = rss_mb(nginx)
+        out["rss_end_mb"] = {str(p): process_memory_mb(pid) for p, pid in served.replica_pids().items()}
+        out["nginx_master_rss_mb"] = process_memory_mb(nginx)
     return out
 
 

@@ -30,7 +30,7 @@ import urllib.request
 from pathlib import Path
 
 from benchmarks import pages as P
-from benchmarks.timing import summary
+from benchmarks.timing import process_memory_mb, summary
 
 PROJECT = Path(__file__).resolve().parent.parent
 PY_SPY = Path(sys.executable).parent / "py-spy"
@@ -43,13 +43,6 @@ def cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICK
 
 
-def memory_mb(pid: int) -> dict:
-    out = {}
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(("VmRSS:", "VmHWM:")):
-                out["rss" if line.startswith("VmRSS") else "peak"] = int(line.split()[1]) / 1024
-    return out
 
 
 @contextlib.contextmanager
@@ -152,7 +145,7 @@ async def drive(url: str, pid: int, worker: dict, opts: P.Options, timeout_s: fl
             "bytes_by_element": {k: v / n for k, v in sorted(elements.items(), key=lambda kv: -kv[1])} if n else {},
             "response_samples": resp, "bytes_samples": sent, "errors": errors[:10], "error_count": len(errors)}
         await s.close()
-    out["memory_mb"] = memory_mb(pid)
+    out["memory_mb"] = process_memory_mb(pid)
     return out
 
 

@@ -1,11 +1,13 @@
 """Timing helpers: wall and CPU time of a block, medians and percentiles, memory of the process."""
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import statistics
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 
 @contextmanager
@@ -50,3 +52,13 @@ def rss_mb() -> float:
             return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
     except OSError:
         return float("nan")
+
+
+def process_memory_mb(pid: int) -> dict:
+    """Another process's resident memory now and at its peak (VmRSS, VmHWM), in MB."""
+    out = {}
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                out["rss" if line.startswith("VmRSS") else "peak"] = int(line.split()[1]) / 1024
+    return out
