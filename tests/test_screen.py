@@ -597,14 +597,16 @@ def screen_link(tmp_path):
 
 @pytest.mark.browser
 def test_a_screen_link_rotates_past_the_idle_timeout_and_keeps_its_token(browser, screen_link):
-    """The link's one county (the view compares the counties the link sees: one shape), the theme
-    going round for longer than the 6-second idle timeout set here, the token still in the address,
-    no login page, no way off the screen."""
+    """The link's one county, which starts in it as a 县区 account does (its 18 townships ranked
+    where the map was: townships have no boundaries), the theme going round for longer than the
+    6-second idle timeout set here, the token still in the address, no login page, no way off the
+    screen."""
     url, token = screen_link
     page = open_screen(browser, url, query=f"?screen_token={token}&rotate=5")
     try:
         assert page.inner_text(".scr-title") == "山阳县中小学校党建工作"
-        wait_for_shapes(page, 1)
+        page.wait_for_function("() => !document.querySelector('.st-key-screen_map') && document.querySelectorAll("
+                               "'.st-key-screen_rank .ytick text').length === 18", timeout=60_000)
         assert page.locator(".st-key-screen_exit").count() == 0
         for theme in ("一肩挑", "示范"):
             page.wait_for_function(f"() => (document.querySelector('.scr-theme.scr-on') || {{}}).textContent === '{theme}'",

@@ -226,17 +226,20 @@ def behind_table(ctx: Context, lf: Life | None = None) -> Table:
     if lf.missing:
         return Table("org_life_behind", title, cols, [], note=lf.missing, report=False)
     df = ctx.get("org_life_behind", ctx.scope)
+    # Grouped in pandas, not row by row: a nation's list has hundreds of thousands of missed
+    # periods, and their words come from a handful of (period, month, times) combinations.
+    combos = list(zip(df["period"], df["due_month"], df["times"]))
+    words = {c: _miss_words(c[0], int(c[1]), count_of(c[2])) for c in set(combos)}
+    df = df.assign(word=[words[c] for c in combos])
+    by_label = df.groupby(["org_id", "label"], sort=False)["word"].agg("、".join).reset_index()
+    by_label["text"] = by_label["label"] + "：" + by_label["word"]
+    missing = by_label.groupby("org_id", sort=False)["text"].agg("；".join)
+    counts = df.groupby("org_id", sort=False).size()
     rows, links = [], []
-    for org_id, g in df.groupby("org_id", sort=False):
-        first = g.iloc[0]
-        by_label: dict[str, list[str]] = {}
-        for _, r in g.iterrows():
-            by_label.setdefault(r["label"], []).append(_miss_words(r["period"], int(r["due_month"]), count_of(r["times"])))
-        missing = "；".join(f"{label}：{'、'.join(words)}" for label, words in by_label.items())
-        rows.append([first["org_name"], first["org_type"], plain(first["parent_org_name"]),
-                     plain(first["county_name"]) or UNPLACED, plain(first["township"]),
-                     plain(first["host_school_name"]), len(g), missing])
-        links.append(plain(first["place_school_id"]))
+    for r in df.drop_duplicates("org_id").itertuples(index=False):
+        rows.append([r.org_name, r.org_type, plain(r.parent_org_name), plain(r.county_name) or UNPLACED,
+                     plain(r.township), plain(r.host_school_name), int(counts[r.org_id]), missing[r.org_id]])
+        links.append(plain(r.place_school_id))
     return Table("org_life_behind", f"{lf.quarter_label}{title}", cols, rows,
                  doc_columns=["org_name", "county_name", "host_school_name", "missing"],
                  doc_max_rows=SCHOOL_LIST_DOC_ROWS,
