@@ -306,12 +306,12 @@ def markdown(r: dict) -> str:
 REMEDIES = {
     "DuckDB 查询（db.run_query）": "少跑、跑小：不显示示范校的页面不取 honors_by_year，不显示的表不查；"
                                 "全国规模最慢的查询预先汇总（发布时建表）",
-    "Streamlit 的源文件监视（每次运行后遍历已导入模块、轮询文件）": "在 .streamlit/config.toml 设 server.fileWatcherType = \"none\""
-                                                        "（服务器不需要改源码即重载；runOnSave 已关）",
+    "Streamlit 的源文件监视（每次运行后遍历已导入模块、轮询文件）": ".streamlit/config.toml 已设 server.fileWatcherType = \"none\"；"
+                                                        "仍出现时检查启动参数",
     "plotly 图转 JSON（st.plotly_chart）": "图和它的 JSON 随数据一起缓存，未变的图不再序列化；长排名只画前后若干个单位",
     "画 plotly 图（charts.py、plotly graph_objs）": "图随数据缓存（按范围和图的键），换筛选只重建变了的图；"
                                                 "不在当前标签页的图不建",
-    "st.dataframe（pandas 转 Arrow）": "长表已分页；display_frame 逐格转换可向量化，或随数据缓存",
+    "st.dataframe（pandas 转 Arrow）": "长表已分页，每次只转换、发送当前一页（500 行）",
     "st.cache_data（缓存键、复制结果）": "大结果（名单）每次命中都整份复制：缓存构建好的节或把结果只读共享",
     "各节与指标计算（dashboard/sections、figures、summary）": "节的构建（逐行 iterrows、排名变化）随单位数增长：向量化，或随数据缓存构建好的节",
     "其他 pandas": "见上",

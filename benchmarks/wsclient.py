@@ -40,6 +40,7 @@ class Session:
         self.page_hash = ""
         self.ws = None
         self.cached: dict[str, int] = {}   # message hash -> run it was last used in
+        self.bodies: dict = {}             # message hash -> the message (ForwardMsg) itself
         self.runs = 0
 
     async def connect(self) -> None:
@@ -89,10 +90,17 @@ class Session:
             fm.ParseFromString(raw)
             kind = fm.WhichOneof("type")
             if kind == "ref_hash":
+                # An element the session already holds: read it from the copy kept, as the
+                # frontend draws it (a select of 2,000 counties comes this way on most runs).
                 run.references += 1
                 self.cached[fm.ref_hash] = self.runs
+                fm = self.bodies.get(fm.ref_hash)
+                if fm is None:
+                    continue
+                kind = fm.WhichOneof("type")
             elif fm.metadata.cacheable and fm.hash:
                 self.cached[fm.hash] = self.runs
+                self.bodies[fm.hash] = fm
             if kind == "new_session":
                 self.page_hash = fm.new_session.page_script_hash
             elif kind == "page_info_changed":
@@ -114,6 +122,7 @@ class Session:
                 run.finished = True
                 # The frontend forgets what it has not used for CACHE_AGE runs.
                 self.cached = {h: r for h, r in self.cached.items() if self.runs - r < CACHE_AGE}
+                self.bodies = {h: m for h, m in self.bodies.items() if h in self.cached}
                 return run
 
 

@@ -171,8 +171,8 @@ def paragraph(body: str, key: str = "paragraph") -> None:
 
 
 # Tables -----------------------------------------------------------------------------------------
-def display_frame(t: Table) -> pd.DataFrame:
-    """The table as shown: Chinese headers with units, rates as "73.6%(335/455)"."""
+def display_frame(t: Table, start: int = 0, stop: int | None = None) -> pd.DataFrame:
+    """Rows start:stop of the table as shown: Chinese headers with units, rates as "73.6%(335/455)"."""
     def cell(v):
         if isinstance(v, Rate):
             return str(v) if v.unit == "%" else v.pct
@@ -180,7 +180,7 @@ def display_frame(t: Table) -> pd.DataFrame:
             return None
         return v.isoformat() if hasattr(v, "isoformat") else v
 
-    return pd.DataFrame([[cell(v) for v in row] for row in t.rows], columns=[c.title for c in t.columns])
+    return pd.DataFrame([[cell(v) for v in row] for row in t.rows[start:stop]], columns=[c.title for c in t.columns])
 
 
 def _file_stem(name: str, ctx: Context) -> str:
@@ -196,13 +196,13 @@ def table(t: Table, ctx: Context, key: str | None = None, height: int | str = "a
     key = key or f"t_{t.key}"
     if t.note:
         st.caption(text.literal(t.note))
-    shown = display_frame(t)
     selectable = t.links is not None
-    # A long list (a province's organisations) is sent a page at a time; the downloads hold all.
-    start = 0
-    if len(shown) > PAGE_ROWS:
-        pages = -(-len(shown) // PAGE_ROWS)
-        page = st.number_input(f"第几页（共{pages}页，每页{PAGE_ROWS}行，共{len(shown)}行）", 1, pages, 1,
+    # A long list (a province's organisations) is sent, and converted, a page at a time; the
+    # downloads hold all.
+    start, n = 0, len(t.rows)
+    if n > PAGE_ROWS:
+        pages = -(-n // PAGE_ROWS)
+        page = st.number_input(f"第几页（共{pages}页，每页{PAGE_ROWS}行，共{n}行）", 1, pages, 1,
                                key=f"{key}_page")
         start = (int(page) - 1) * PAGE_ROWS
     links = t.links[start:start + PAGE_ROWS] if selectable else None
@@ -212,7 +212,7 @@ def table(t: Table, ctx: Context, key: str | None = None, height: int | str = "a
         if rows:
             st.session_state[_OPEN_SCHOOL] = links[rows[0]]
 
-    st.dataframe(shown.iloc[start:start + PAGE_ROWS], hide_index=True, key=key, height=height,
+    st.dataframe(display_frame(t, start, start + PAGE_ROWS), hide_index=True, key=key, height=height,
                  on_select=opened if selectable else "ignore",
                  selection_mode="single-row" if selectable else "multi-row")
     stem = _file_stem(t.title, ctx)
@@ -223,7 +223,7 @@ def table(t: Table, ctx: Context, key: str | None = None, height: int | str = "a
     def made_on_click(file_name: str, render):
         def make() -> bytes:
             made = render()   # a file that could not be made is not recorded as downloaded
-            access.audit("download", who, file=file_name, table=t.title, rows=len(shown), scope=where)
+            access.audit("download", who, file=file_name, table=t.title, rows=n, scope=where)
             return made
         return make
 
