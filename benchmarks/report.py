@@ -175,12 +175,14 @@ def replicas_table(r: dict, en: bool = False) -> str:
         return ""
     text = table(rep)
     if en:
-        for zh, e in (("个副本", " replica(s)"), ("会话上限（每 5 秒切换筛选，p95 < 1 秒）", "session ceiling (a change every 5 s, p95 < 1 s)"),
-                      ("个会话", " sessions"), ("每次切换筛选的服务器 CPU（所有副本合计，首个档位）", "server CPU per change (all replicas, first step)"),
-                      ("每个副本内存（各页访问两次后的 RSS）", "memory per replica (RSS after every page twice)"),
-                      ("负载（前 → 后）", "load average (before → after)"), ("中位", "median "), ("次", " changes"),
-                      ("错误", " errors"), ("，", ", ")):
-            text = text.replace(zh, e)
+        words = {"会话上限（每 5 秒切换筛选，p95 < 1 秒）": "session ceiling (a change every 5 s, p95 < 1 s)",
+                 "每次切换筛选的服务器 CPU（所有副本合计，首个档位）": "server CPU per change (all replicas, first step)",
+                 "每个副本内存（各页访问两次后的 RSS）": "memory per replica (RSS after every page twice)",
+                 "负载（前 → 后）": "load average (before → after)", "个副本": "replica(s)", "个会话": "sessions",
+                 "中位": "median", "次": "changes", "错误": "errors", "，": ", "}
+        # The longest first, so that a phrase is not cut by a word inside it ("每个副本内存…").
+        for zh in sorted(words, key=len, reverse=True):
+            text = text.replace(zh, words[zh])
     return text
 
 
