@@ -11,7 +11,7 @@ from tests.browser_support import ARTIFACTS, metric, served_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 PAGES = {"overview": "总览", "coverage": "组织覆盖", "leadership": "书记、校长“一肩挑”", "demonstration": "示范创建",
-         "members": "党员发展", "school_profile": "学校画像", "action_lists": "问题清单"}
+         "members": "党员发展", "org_life": "组织生活", "school_profile": "学校画像", "action_lists": "问题清单"}
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from tests.browser_support import served_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["", "coverage", "leadership", "demonstration", "members", "action_lists", "report_export",
+PAGES = ["", "coverage", "leadership", "demonstration", "members", "org_life", "action_lists", "report_export",
          "data_admin", f"school_profile?school={h.S4}"]
 # File-type names a bureau's staff use as they are.
 ALLOWED = {"PNG", "SVG", "CSV", "Excel", "Word", "PDF", "xlsx", "csv", "docx", "zip"}
@@ -57,6 +57,10 @@ def _settled(page) -> None:
                            timeout=60_000)
 
 
+_CUT = """[...document.querySelectorAll('[data-testid=stMetricValue] *')]
+  .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
+
+
 def _words(found: list[str]) -> list[str]:
     return [f for f in found if re.search(r"“([A-Za-z]+)”", f).group(1) not in ALLOWED]
 
@@ -73,6 +77,8 @@ def test_every_page_speaks_chinese(demo_app, page, path):
     _settled(page)
     # The translation follows Streamlit's redraws: read once settled, then after a filter change.
     assert _words(page.evaluate(_LATIN)) == [], path
+    # No card value cut short with an ellipsis at 1366 wide (组织生活's 支部党员大会 wraps instead).
+    assert page.evaluate(_CUT) == [], path
     page.get_by_role("combobox", name="学段").click()
     page.get_by_role("option", name="小学").click()
     page.wait_for_function("() => location.search.includes('stage=')", timeout=30_000)
