@@ -71,6 +71,15 @@ def demo_app():
         yield url
 
 
+def test_the_meeting_screen_speaks_chinese(demo_app, page):
+    """The screen has no filter bar to change; its tiles, map, ranking, trend and themes."""
+    page.goto(f"{demo_app}/screen")
+    _settled(page)
+    page.wait_for_function("() => document.querySelectorAll('.scr-tiles, [data-testid=stPlotlyChart] svg.main-svg').length >= 3",
+                           timeout=60_000)
+    assert _words(page.evaluate(_LATIN)) == []
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_speaks_chinese(demo_app, page, path):
     page.goto(f"{demo_app}/{path}")
