@@ -1,10 +1,23 @@
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from dashboard import db
+from dashboard import config, db
 from dashboard.scope import Scope
 from tests import handmade
 
 BOTH = (handmade.SHANGZHOU, handmade.SHANYANG)
+
+
+def run_page(page: str, timeout: float = 30, **params) -> AppTest:
+    """A page of the app run once in AppTest with these address parameters, no exception raised
+    (the data directory is whatever DASHBOARD_DATA_DIR says)."""
+    at = AppTest.from_file(str(config.PROJECT_DIR / "app.py"), default_timeout=timeout)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.switch_page(f"dashboard/pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -7,7 +7,6 @@ import io
 import docx
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dashboard import db, extract, rules
 from dashboard.report.pack import make_pack
@@ -16,8 +15,8 @@ from dashboard.sections import action_lists, org_life, school_profile, year_work
 from dashboard.sections.context import Context
 from tests import handmade as h
 from tests.browser_support import shown_text
-from tests.conftest import scope
-from tests.test_pages import FILTERS
+from tests.conftest import run_page, scope
+from tests.test_pages import FILTERS, metrics
 
 LIFE = ("quarter_required", "quarter_met", "ytd_required", "ytd_met", "year_required", "year_met")
 
@@ -281,25 +280,12 @@ def test_report_pack_without_activity_data(get_empty, empty_dir):
 # Pages -------------------------------------------------------------------------------------------
 def _app(data_dir, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_dir))
-
-    def run(page: str, **params) -> AppTest:
-        at = AppTest.from_file("../app.py", default_timeout=30)
-        for k, v in params.items():
-            at.query_params[k] = v
-        at.switch_page(f"dashboard/pages/{page}.py")
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-    return run
+    return run_page
 
 
 @pytest.fixture
 def app(handmade_dir, monkeypatch):
     return _app(handmade_dir, monkeypatch)
-
-
-def metrics(at) -> dict:
-    return {m.label: m.value for m in at.metric}
 
 
 def shown(at) -> str:

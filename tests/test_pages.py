@@ -5,6 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests import handmade as h
 from tests.browser_support import paragraph_of, shown_text
+from tests.conftest import run_page
 
 PAGES = ["overview", "coverage", "leadership", "demonstration", "members", "school_profile", "action_lists"]
 # URL values as a user would type or share them; the bad ones must fall back quietly.
@@ -23,16 +24,7 @@ FILTERS = [
 @pytest.fixture
 def app(handmade_dir, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(handmade_dir))
-
-    def run(page: str, **params) -> AppTest:
-        at = AppTest.from_file("../app.py", default_timeout=30)
-        for k, v in params.items():
-            at.query_params[k] = v
-        at.switch_page(f"dashboard/pages/{page}.py")
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-    return run
+    return run_page
 
 
 def metrics(at) -> dict:

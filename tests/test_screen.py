@@ -24,6 +24,7 @@ from dashboard.sections import screen as sc
 from tests import handmade as h
 from tests.access_support import PASSWORDS, write_users
 from tests.browser_support import ARTIFACTS, PROJECT, served_app, wait_for_app
+from tests.conftest import run_page
 
 APP = "../app.py"
 DEMO = PROJECT / "data"
@@ -209,13 +210,7 @@ def test_years_read_level_and_the_top_label_clears_the_legend():
 def app(monkeypatch, handmade_dir):
     def run(data_dir=handmade_dir, page="screen", **params) -> AppTest:
         monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_dir))
-        at = AppTest.from_file(APP, default_timeout=60)
-        for k, v in params.items():
-            at.query_params[k] = v
-        at.switch_page(f"dashboard/pages/{page}.py")
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
+        return run_page(page, timeout=60, **params)
     return run
 
 
