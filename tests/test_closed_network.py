@@ -153,13 +153,23 @@ def page_addresses() -> list[str]:
     return ["/" if stem == "overview" else f"/{stem}" for stem in pages]
 
 
+def watched_context(browser, width: int, height: int):
+    """A browser context and the list it fills with every request to a host not on loopback."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    outside: list[str] = []
+
+    def seen(req) -> None:
+        parts = urllib.parse.urlsplit(req.url)
+        if not is_loopback(parts.hostname or "") and parts.scheme not in ("data", "blob", "about"):
+            outside.append(req.url)
+
+    context.on("request", seen)
+    return context, outside
+
+
 @pytest.mark.browser
 def test_every_page_requests_only_the_dashboards_own_server(server, browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    outside: list[str] = []
-    context.on("request", lambda req: outside.append(req.url)
-               if not is_loopback(urllib.parse.urlsplit(req.url).hostname or "") and
-               urllib.parse.urlsplit(req.url).scheme not in ("data", "blob", "about") else None)
+    context, outside = watched_context(browser, 1366, 768)
     page = context.new_page()
     try:
         icons = set()
@@ -182,11 +192,7 @@ def test_every_page_requests_only_the_dashboards_own_server(server, browser):
 
 @pytest.mark.browser
 def test_the_screen_opened_with_a_screen_link_requests_only_the_dashboards_own_server(screen_server, browser):
-    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
-    outside: list[str] = []
-    context.on("request", lambda req: outside.append(req.url)
-               if not is_loopback(urllib.parse.urlsplit(req.url).hostname or "") and
-               urllib.parse.urlsplit(req.url).scheme not in ("data", "blob", "about") else None)
+    context, outside = watched_context(browser, 1920, 1080)
     page = context.new_page()
     try:
         page.goto(f"{screen_server.url}/screen?screen_token={screen_server.token}")
