@@ -2,7 +2,7 @@
 -- params: year, city, county, township, stage, ownership, locale, visible
 -- columns: org_id, org_name, org_type, parent_org_name, county_name, township, host_school_name, place_school_id, kind, label, period, due_month, times
 with spans as (
-    select months_mask(quarter_start(as_of_month), as_of_month) as quarter from org_life_years where year = $year
+    select quarter_mask as quarter from org_life_years where year = $year
 ),
 missed as (
     select f.org_id, f.kind, f.label, f.period, f.ord, m.month as due_month

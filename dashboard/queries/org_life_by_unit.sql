@@ -2,9 +2,7 @@
 -- params: level, year, city, county, township, stage, ownership, locale, visible
 -- columns: unit_code, unit_name, quarter_required, quarter_met, ytd_required, ytd_met, year_required, year_met
 with spans as (
-    select months_mask(quarter_start(as_of_month), as_of_month) as quarter,
-           months_mask(1, as_of_month) as ytd,
-           if(as_of_month = 12, months_mask(1, 12), 0) as whole
+    select quarter_mask as quarter, ytd_mask as ytd, year_mask as whole
     from org_life_years
     where year = $year
 ),

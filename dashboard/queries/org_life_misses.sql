@@ -2,7 +2,7 @@
 -- params: year, city, county, township, stage, ownership, locale, visible
 -- columns: kind, period, orgs_required, orgs_missed, periods_due, periods_missed
 with spans as (
-    select months_mask(1, as_of_month) as ytd from org_life_years where year = $year
+    select ytd_mask as ytd from org_life_years where year = $year
 )
 select f.kind, f.period,
        count(*) filter (where f.due_mask & s.ytd <> 0) as orgs_required,

@@ -2,10 +2,7 @@
 -- params: year, city, county, township, stage, ownership, locale, visible
 -- columns: as_of_month, orgs, reported_orgs, quarter_required, quarter_met, ytd_required, ytd_met, year_required, year_met
 with spans as (
-    select as_of_month,
-           months_mask(quarter_start(as_of_month), as_of_month) as quarter,
-           months_mask(1, as_of_month) as ytd,
-           if(as_of_month = 12, months_mask(1, 12), 0) as whole
+    select as_of_month, quarter_mask as quarter, ytd_mask as ytd, year_mask as whole
     from org_life_years
     where year = $year
 )
