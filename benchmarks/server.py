@@ -26,7 +26,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from benchmarks import pages as P
@@ -47,38 +46,16 @@ def cpu_s(pid: int) -> float:
 
 @contextlib.contextmanager
 def served(extract: Path, timeout: float = 300, flags: tuple[str, ...] = ()):
-    """`streamlit run app.py` on a free loopback port serving `extract`; yields (url, pid)."""
-    from benchmarks.replicas import free_ports
+    """`streamlit run app.py` on a free loopback port serving `extract` (no users file, runtime
+    files in a temporary directory); yields (url, pid)."""
+    from tests.browser_support import served_process
 
-    (port,) = free_ports(1)
     runtime = Path(tempfile.mkdtemp(prefix="dashboard-server-"))
-    env = {**os.environ, "DASHBOARD_DATA_DIR": str(extract), "DASHBOARD_USERS_FILE": str(runtime / "no-users.toml"),
-           "DASHBOARD_AUDIT_LOG": str(runtime / "audit.log"), "DASHBOARD_LOGIN_STATE": str(runtime / "login.sqlite")}
-    env.pop("DASHBOARD_AUTH", None)
-    log = open(runtime / "streamlit.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.address", "127.0.0.1", *flags], cwd=PROJECT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start (exit {proc.poll()}); see {log.name}")
-            time.sleep(0.2)
+    env = {"DASHBOARD_DATA_DIR": str(extract), "DASHBOARD_USERS_FILE": str(runtime / "no-users.toml"),
+           "DASHBOARD_AUDIT_LOG": str(runtime / "audit.log"), "DASHBOARD_LOGIN_STATE": str(runtime / "login.sqlite"),
+           "DASHBOARD_AUTH": None}
+    with served_process(env, timeout, args=flags, log_path=runtime / "streamlit.log") as (url, proc):
         yield url, proc.pid
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 async def drive(url: str, pid: int, worker: dict, opts: P.Options, timeout_s: float) -> dict:

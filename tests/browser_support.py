@@ -25,15 +25,25 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served_app(env: dict[str, str], timeout: float = 60, script: str | Path = "app.py"):
+def served_process(env: dict[str, str | None], timeout: float = 60, script: str | Path = "app.py",
+                   args: tuple[str, ...] = (), log_path: Path | None = None):
     """`streamlit run app.py` (or another script, run with the project importable) on a free
-    loopback port; yields the base URL."""
+    loopback port with these environment changes (None removes a variable) and extra options;
+    yields (base URL, process) once it answers its health check."""
     port = free_port()
-    log = open(ARTIFACTS.joinpath(f"streamlit-{port}.log") if ARTIFACTS.exists() else os.devnull, "w")
+    if log_path is None:
+        log_path = ARTIFACTS / f"streamlit-{port}.log" if ARTIFACTS.exists() else Path(os.devnull)
+    full = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    for k, v in env.items():
+        if v is None:
+            full.pop(k, None)
+        else:
+            full[k] = v
+    log = open(log_path, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT, env={**os.environ, "PYTHONPATH": str(PROJECT), **env}, stdout=log, stderr=subprocess.STDOUT)
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
+        cwd=PROJECT, env=full, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -45,16 +55,24 @@ def served_app(env: dict[str, str], timeout: float = 60, script: str | Path = "a
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start (exit {proc.poll()})")
+                raise RuntimeError(f"streamlit did not start (exit {proc.poll()}); its output: {log_path}")
             time.sleep(0.2)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
-            proc.wait(10)
+            proc.wait(20)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
         log.close()
+
+
+@contextlib.contextmanager
+def served_app(env: dict[str, str | None], timeout: float = 60, script: str | Path = "app.py"):
+    """served_process, yielding the base URL only."""
+    with served_process(env, timeout, script) as (url, _):
+        yield url
 
 
 def launch(playwright):
