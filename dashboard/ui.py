@@ -45,9 +45,9 @@ def frame(page: str = "") -> Scope | None:
         return None
     st.session_state["_scope"] = scope
     st.session_state["_missing"] = None
-    school = st.session_state.pop(_OPEN_SCHOOL, None)
-    if school:
-        open_profile(school)
+    # A school clicked on this page (a callback cannot switch pages): its profile, which takes it.
+    if page != "school_profile" and st.session_state.get(PROFILE_SCHOOL):
+        st.switch_page(f"{PAGES_DIR}/school_profile.py", query_params={})
     if scope is not None:
         counties = data.counties(scope.visible_counties)
         filters.crumbs(scope, counties, scope_name(scope.with_(city=None, county=None, township=None, stage=None,
@@ -210,7 +210,7 @@ def table(t: Table, ctx: Context, key: str | None = None, height: int | str = "a
     def opened():
         rows = st.session_state[key].selection.rows
         if rows:
-            st.session_state[_OPEN_SCHOOL] = links[rows[0]]
+            st.session_state[PROFILE_SCHOOL] = links[rows[0]]
 
     st.dataframe(display_frame(t, start, start + PAGE_ROWS), hide_index=True, key=key, height=height,
                  on_select=opened if selectable else "ignore",
@@ -295,26 +295,17 @@ def _drill_callback(chart_key: str, level: str):
     def callback():
         code = _clicked(st.session_state.get(chart_key))
         if level == SCHOOL:
-            st.session_state[_OPEN_SCHOOL] = code
+            st.session_state[PROFILE_SCHOOL] = code
         else:
             filters.drill(level, code)
     return callback
 
 
-_OPEN_SCHOOL = "_open_school"
-
-
+# The school whose profile was asked for by a click. It travels in the session and the profile
+# page puts it into its own address, so the page being left keeps its address (Back returns to it
+# with its filters; see history.js). The switch passes query_params={}: Streamlit would otherwise
+# try to clear the (bound) filter parameters and refuse; the filters follow through the URL.
 PROFILE_SCHOOL = "_profile_school"
-
-
-def open_profile(school_id: str) -> None:
-    """Go to the school profile page for one school; the filters are bound to the URL and follow.
-
-    The school travels in the session and the profile page puts it into its own address, so the
-    page being left keeps its address (Back returns to it with its filters; see history.js)."""
-    st.session_state[PROFILE_SCHOOL] = school_id
-    # {}: Streamlit would otherwise try to clear the (bound) filter parameters and refuse.
-    st.switch_page(f"{PAGES_DIR}/school_profile.py", query_params={})
 
 
 def profile_school() -> str | None:
