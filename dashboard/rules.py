@@ -94,11 +94,9 @@ assert {r.kind for r in ACTIVITY_REQUIREMENTS} == set(contract.ACTIVITY_KINDS)
 # on its own rows of orgs, and are held to the branch rules there: a general branch is never
 # credited with, nor blamed for, what its branches hold.
 COMMITTEE_KIND = "支部委员会"
+_UPPER_REQUIREMENTS = tuple(r for r in ACTIVITY_REQUIREMENTS if r.kind == COMMITTEE_KIND or r.period == YEAR)
 REQUIREMENTS_BY_TYPE: dict[str, tuple[Requirement, ...]] = {
-    "党支部": ACTIVITY_REQUIREMENTS,
-    "党总支": tuple(r for r in ACTIVITY_REQUIREMENTS if r.kind == COMMITTEE_KIND or r.period == YEAR),
-    "党委": tuple(r for r in ACTIVITY_REQUIREMENTS if r.kind == COMMITTEE_KIND or r.period == YEAR),
-}
+    "党支部": ACTIVITY_REQUIREMENTS, "党总支": _UPPER_REQUIREMENTS, "党委": _UPPER_REQUIREMENTS}
 assert set(REQUIREMENTS_BY_TYPE) == set(contract.ORG_TYPES)
 # What the committee meeting is called for each type, in lists of what an organisation missed.
 COMMITTEE_NAMES = {"党支部": "支部委员会", "党总支": "总支委员会", "党委": "党委会"}
