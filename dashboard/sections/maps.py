@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Callable
 
-from dashboard import contract, map_chart
+from dashboard import map_chart
 from dashboard.text import plain_html
 from dashboard.map_chart import MapShapes
 from dashboard.metrics import Rate
 from dashboard.sections.blocks import Chart, count_of
 from dashboard.sections.context import COUNTY, Context
-from dashboard.sections.overview import RANKINGS
+from dashboard.sections.overview import RANKINGS, per_unit, ranking_values
 
 UNCOVERED = "党组织未覆盖学校"
 # Every metric a county can be coloured by: the overview's rankings and the screen's problem theme.
@@ -26,32 +26,10 @@ Shapes = Callable[[Mapping[str, str]], MapShapes | None]
 
 def unit_values(ctx: Context, metric: str) -> tuple[dict[str, Rate | int], dict[str, str], str]:
     """(unit code -> its figure, unit code -> its name, the unit of a count) at the view's level,
-    every unit listed, in the query's order."""
-    if metric == "一肩挑比例":
-        orgs = ctx.by_unit("orgs_by_unit").dropna(subset=["unit_code"])
-        return ({r.unit_code: Rate(count_of(r.combined), count_of(r.hosted)) for r in orgs.itertuples()},
-                _names(orgs), "%")
-    if metric in ("党员数", "每百名教职工党员数"):
-        mem = ctx.by_unit("members_by_unit")
-        if metric == "党员数":
-            return {r.unit_code: count_of(r.members_end) for r in mem.itertuples()}, _names(mem), "名"
-        return ({r.unit_code: Rate(count_of(r.members_end), count_of(r.staff), unit="") for r in mem.itertuples()},
-                _names(mem), "")
-    if metric == "党建示范校":
-        demo = ctx.by_unit("honors_by_unit", kind=contract.DEMO_SCHOOL)
-        totals = demo.groupby(["unit_code", "unit_name"], sort=False, as_index=False)["schools"].sum()
-        return {r.unit_code: count_of(r.schools) for r in totals.itertuples()}, _names(totals), "所"
-    cov = ctx.by_unit("coverage_by_unit")
+    every unit listed, in the query's order: the overview's rankings, and the schools not covered."""
     if metric == UNCOVERED:
-        return ({r.unit_code: count_of(r.schools) - count_of(r.org_covered) for r in cov.itertuples()},
-                _names(cov), "所")
-    if metric != RANKINGS[0]:
-        raise ValueError(f"unknown map metric {metric!r}")
-    return {r.unit_code: Rate(count_of(r.org_covered), count_of(r.schools)) for r in cov.itertuples()}, _names(cov), "%"
-
-
-def _names(frame) -> dict[str, str]:
-    return {str(c): str(n) for c, n in zip(frame["unit_code"], frame["unit_name"])}
+        return *per_unit(ctx.by_unit("coverage_by_unit"), lambda r: count_of(r.schools) - count_of(r.org_covered)), "所"
+    return ranking_values(ctx, metric)
 
 
 def county_map(ctx: Context, metric: str, shapes: Shapes, style: str = "light",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dashboard import charts, contract, rules, summary
 from dashboard.metrics import Rate, change, rate_change
-from dashboard.sections.blocks import COUNT, RATE, TEXT, Card, Chart, Col, Section, Table
+from dashboard.sections.blocks import COUNT, RATE, TEXT, Card, Chart, Col, Section, Table, count_of
 from dashboard.sections.common import NEITHER, UP, count_card, rate_card
 from dashboard.sections.context import Context
 
@@ -45,38 +45,61 @@ def build(ctx: Context, ranking: str = RANKINGS[0]) -> Section:
     return section
 
 
+def ranking_values(ctx: Context, metric: str) -> tuple[dict, dict[str, str], str]:
+    """One of RANKINGS for every unit at the view's level, in the query's order: (unit code -> its
+    figure, a Rate or a count; unit code -> its name; the figure's unit: "%", "" for a figure per
+    100 staff, else the count's). The ranking below and the county map draw the same figures."""
+    if metric == "一肩挑比例":
+        orgs = ctx.by_unit("orgs_by_unit").dropna(subset=["unit_code"])
+        return *per_unit(orgs, lambda r: Rate(count_of(r.combined), count_of(r.hosted))), "%"
+    if metric in ("党员数", "每百名教职工党员数"):
+        mem = ctx.by_unit("members_by_unit")
+        if metric == "党员数":
+            return *per_unit(mem, lambda r: count_of(r.members_end)), "名"
+        return *per_unit(mem, lambda r: Rate(count_of(r.members_end), count_of(r.staff), unit="")), ""
+    if metric == "党建示范校":
+        demo = ctx.by_unit("honors_by_unit", kind=contract.DEMO_SCHOOL)
+        totals = demo.groupby(["unit_code", "unit_name"], sort=False, as_index=False)["schools"].sum()
+        return *per_unit(totals, lambda r: count_of(r.schools)), "所"
+    if metric != RANKINGS[0]:
+        raise ValueError(f"unknown ranking {metric!r}")
+    cov = ctx.by_unit("coverage_by_unit")
+    return *per_unit(cov, lambda r: Rate(count_of(r.org_covered), count_of(r.schools))), "%"
+
+
+def per_unit(frame, figure) -> tuple[dict, dict[str, str]]:
+    """(unit code -> figure(row), unit code -> unit name) of a by-unit query's rows."""
+    codes = [str(c) for c in frame["unit_code"]]
+    return (dict(zip(codes, (figure(r) for r in frame.itertuples()))),
+            dict(zip(codes, (str(n) for n in frame["unit_name"]))))
+
+
+# How a ranking's title names its figure, where it differs from the ranking's own name.
+_TITLE_WORDS = {"一肩挑比例": "书记校长“一肩挑”比例", "党建示范校": "党建示范校数"}
+
+
 def ranking_chart(ctx: Context, metric: str) -> Chart:
     """One ranking of the units by `metric`; its query runs only when the chart is drawn."""
-    y, unit = ctx.year, f"{ctx.subject}各{ctx.unit_word}"
+    y, unit_words = ctx.year, f"{ctx.subject}各{ctx.unit_word}"
     c = ctx.headline.current
 
     def build():
-        if metric == "一肩挑比例":
-            orgs = ctx.by_unit("orgs_by_unit").dropna(subset=["unit_code"])
-            return charts.rate_ranking(orgs["unit_name"], orgs["combined"], orgs["hosted"],
-                                       f"{y}年{unit}书记校长“一肩挑”比例", keys=orgs["unit_code"],
-                                       reference=(ctx.subject, c.combined), target=rules.TARGETS["combined"])
-        if metric == "党员数":
-            mem = ctx.by_unit("members_by_unit")
-            return charts.count_ranking(mem["unit_name"], mem["members_end"], f"{y}年{unit}党员数", "名",
-                                        keys=mem["unit_code"])
-        if metric == "党建示范校":
-            demo = ctx.by_unit("honors_by_unit", kind=contract.DEMO_SCHOOL)
-            totals = demo.groupby(["unit_code", "unit_name"], sort=False, as_index=False)["schools"].sum()
-            return charts.count_ranking(totals["unit_name"], totals["schools"], f"{y}年{unit}党建示范校数", "所",
-                                        keys=totals["unit_code"])
-        if metric == "每百名教职工党员数":
-            mem = ctx.by_unit("members_by_unit")
-            return charts.rate_ranking(mem["unit_name"], mem["members_end"], mem["staff"],
-                                       f"{y}年{unit}每百名教职工党员数", keys=mem["unit_code"],
-                                       unit="", axis_title="每百名教职工党员数（名）",
-                                       reference=(ctx.subject, c.per_100_staff))
-        cov = ctx.by_unit("coverage_by_unit")
-        return charts.rate_ranking(cov["unit_name"], cov["org_covered"], cov["schools"],
-                                   f"{y}年{unit}党组织覆盖率", keys=cov["unit_code"],
-                                   reference=(ctx.subject, c.org_coverage), target=rules.TARGETS["org_coverage"])
+        values, names, unit = ranking_values(ctx, metric)
+        codes = list(names)
+        labels, figures = [names[k] for k in codes], [values[k] for k in codes]
+        title = f"{y}年{unit_words}{_TITLE_WORDS.get(metric, metric)}"
+        if unit not in ("%", ""):
+            return charts.count_ranking(labels, figures, title, unit, keys=codes)
+        nums, dens = [r.num for r in figures], [r.den for r in figures]
+        if unit == "":
+            return charts.rate_ranking(labels, nums, dens, title, keys=codes, unit="",
+                                       axis_title="每百名教职工党员数（名）", reference=(ctx.subject, c.per_100_staff))
+        parent, target = ((c.combined, rules.TARGETS["combined"]) if metric == "一肩挑比例"
+                          else (c.org_coverage, rules.TARGETS["org_coverage"]))
+        return charts.rate_ranking(labels, nums, dens, title, keys=codes, reference=(ctx.subject, parent),
+                                   target=target)
 
-    return Chart("rank", f"{y}年{unit}{metric}", build, drill=ctx.level, report=False)
+    return Chart("rank", f"{y}年{unit_words}{metric}", build, drill=ctx.level, report=False)
 
 
 def key_figures(ctx: Context) -> Table:
