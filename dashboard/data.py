@@ -93,9 +93,13 @@ def county_shapes(counties: Mapping[str, str]) -> map_chart.MapShapes | None:
     """The prepared boundaries of these counties (code -> name), or None when some county has none.
     Keyed on the extract's version and the times of the bureau's own boundary files, so a file
     installed (or removed) is drawn on the next run."""
-    version_ = version()
-    files = tuple(_stamp(p) for p in maps.bureau_files(version_.split("|", 1)[0]))
-    return _county_shapes(version_, files, tuple(counties.items()))
+    return _county_shapes(version(), boundaries_stamp(), tuple(counties.items()))
+
+
+def boundaries_stamp() -> tuple:
+    """The times and sizes of the bureau's own boundary files: part of the key of anything built
+    with the map."""
+    return tuple(_stamp(p) for p in maps.bureau_files(version().split("|", 1)[0]))
 
 
 def _stamp(path: Path) -> tuple:

@@ -79,6 +79,13 @@ def _drill(key: str, level: str):
     return callback
 
 
+def built(ctx, theme: int, map_height: int, boundaries: tuple) -> sc.Screen:
+    """The screen for a scope and theme, built once and shared (data.section) by every screen and
+    every rerun showing them (each rotation reruns the page). `boundaries` (the stamp of the
+    bureau's boundary files) only keys the cache, so an installed file is drawn on the next run."""
+    return sc.build(ctx, sc.THEMES[theme], data.county_shapes, map_height=map_height)
+
+
 def chart(c, key: str, height: int) -> None:
     if c is None:
         return
@@ -138,7 +145,7 @@ with st.container(key="screen_head", horizontal=True, vertical_alignment="center
         if st.button("退出大屏", key="screen_exit"):
             st.switch_page(f"{ui.PAGES_DIR}/overview.py")
 
-view = sc.build(ctx, shown, data.county_shapes, map_height=MAIN_PX)
+view = ui.section(built, ctx, st.session_state[_THEME] % len(sc.THEMES), MAIN_PX, data.boundaries_stamp())
 if view.empty:
     st.html(f'<div class="scr-panel scr-empty" style="height:{MAIN_PX}px">{html.escape(view.empty)}</div>')
 else:
