@@ -172,6 +172,20 @@ def _screen_store() -> auth.ScreenLinks:
     return auth.ScreenLinks(auth.screen_links_file(settings()))
 
 
+def last_activity() -> float | None:
+    """When this session's person last did something (the idle timeout counts from it)."""
+    return st.session_state.get(_SEEN)
+
+
+def restore_activity(seen: float | None) -> None:
+    """Put back an earlier last_activity(): a run the app started by itself (the meeting screen's
+    rotation, a new extract) is not a person's activity."""
+    if seen is None:
+        st.session_state.pop(_SEEN, None)
+    else:
+        st.session_state[_SEEN] = seen
+
+
 def screen_session() -> auth.ScreenLink | None:
     """The screen link this session was opened with, while it is still valid (re-read on every
     run, so a revoked link ends its sessions at their next run); None in any other session."""

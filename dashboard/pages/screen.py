@@ -41,10 +41,7 @@ def _not_activity() -> None:
     auto = st.session_state.pop(_AUTO, None)
     if auto is None or access.mode() == access.OPEN or access.screen_session() is not None:
         return
-    if auto["seen"] is None:
-        st.session_state.pop(access._SEEN, None)
-    else:
-        st.session_state[access._SEEN] = auto["seen"]
+    access.restore_activity(auto["seen"])
 
 
 @st.fragment(run_every=POLL_SECONDS)
@@ -57,7 +54,7 @@ def _watch(version: str, rotate: int | None) -> None:
     if due:
         st.session_state[_THEME] = (st.session_state.get(_THEME, 0) + 1) % len(sc.THEMES)
         st.session_state[_SHOWN_AT] = time.monotonic()
-    st.session_state[_AUTO] = {"seen": st.session_state.get(access._SEEN)}
+    st.session_state[_AUTO] = {"seen": access.last_activity()}
     st.rerun()
 
 
